@@ -1,0 +1,3 @@
+module github.com/etcdgo/etcd/client/v3
+
+go 1.26.0
