@@ -1,0 +1,35 @@
+package wal
+
+import (
+	"go.uber.org/zap"
+
+	"github.com/etcdgo/etcd/pkg/v3/fileutil"
+)
+
+// DefaultSegmentSizeBytes is the preallocated size of a segment, etcd's
+// SegmentSizeBytes (64 MB, decimal).
+const DefaultSegmentSizeBytes int64 = 64 * 1000 * 1000
+
+// Config carries what a WAL needs from its owner. The zero value is usable.
+type Config struct {
+	// Logger receives warnings and progress; nil logs nothing.
+	Logger *zap.Logger
+	// FS is the file system; nil is the real one.
+	FS fileutil.FS
+	// SegmentSizeBytes is the size at which a segment is cut and to which
+	// new segments are preallocated; 0 means DefaultSegmentSizeBytes.
+	SegmentSizeBytes int64
+	// UnsafeNoFsync skips fsync, as etcd's --unsafe-no-fsync does.
+	UnsafeNoFsync bool
+}
+
+func (c Config) withDefaults() Config {
+	if c.Logger == nil {
+		c.Logger = zap.NewNop()
+	}
+	c.FS = fileutil.OrOS(c.FS)
+	if c.SegmentSizeBytes <= 0 {
+		c.SegmentSizeBytes = DefaultSegmentSizeBytes
+	}
+	return c
+}
