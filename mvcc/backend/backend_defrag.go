@@ -1,0 +1,181 @@
+package backend
+
+import (
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	"go.uber.org/zap"
+)
+
+// Snapshot commits pending writes and streams a consistent copy of the whole
+// bbolt file to w. Writers keep going while it runs.
+func (b *Backend) Snapshot(w io.Writer) (int64, error) {
+	start := time.Now()
+	b.ForceCommit()
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.closed.Load() {
+		return 0, ErrClosed
+	}
+	tx, err := b.db.Begin(false)
+	if err != nil {
+		return 0, fmt.Errorf("backend: snapshot: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	n, err := tx.WriteTo(w)
+	if err != nil {
+		return n, fmt.Errorf("backend: snapshot: %w", err)
+	}
+	if m := b.cfg.Metrics; m != nil {
+		m.SnapshotSec.Observe(time.Since(start).Seconds())
+	}
+	return n, nil
+}
+
+// Hash is a CRC-32C of every bucket name, key and value in the file, skipping
+// pairs for which ignores returns true (etcd's backend hash).
+func (b *Backend) Hash(ignores func(bucket, key []byte) bool) (uint32, error) {
+	b.ForceCommit()
+	h := crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	err := b.db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, bk *bolt.Bucket) error {
+			h.Write(name)
+			return bk.ForEach(func(k, v []byte) error {
+				if ignores == nil || !ignores(name, k) {
+					h.Write(k)
+					h.Write(v)
+				}
+				return nil
+			})
+		})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("backend: hash: %w", err)
+	}
+	return h.Sum32(), nil
+}
+
+// Defrag rewrites the file compactly: it copies every bucket into a fresh
+// file and renames it over the old one. Reads and writes wait meanwhile.
+func (b *Backend) Defrag() error {
+	start := time.Now()
+	b.batch.Lock()
+	defer b.batch.Unlock()
+	b.batch.commitLocked(true)
+	b.rmu.Lock()
+	defer b.rmu.Unlock()
+	b.rview.release(true)
+	b.rview = nil
+	b.mu.Lock()
+	defer b.mu.Unlock()
+
+	before := b.size.Load()
+	tmpf, err := os.CreateTemp(filepath.Dir(b.cfg.Path), "db.tmp.*")
+	if err != nil {
+		return b.reopenAfter(fmt.Errorf("backend: defrag: %w", err))
+	}
+	tmpPath := tmpf.Name()
+	_ = tmpf.Close()
+	opts := b.boltOptions()
+	opts.NoSync = true
+	opts.NoFreelistSync = true
+	tmpdb, err := bolt.Open(tmpPath, 0o600, opts)
+	if err != nil {
+		_ = os.Remove(tmpPath)
+		return b.reopenAfter(fmt.Errorf("backend: defrag: %w", err))
+	}
+	if err = copyDB(tmpdb, b.db); err == nil {
+		err = tmpdb.Sync()
+	}
+	if cerr := tmpdb.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(tmpPath)
+		return b.reopenAfter(fmt.Errorf("backend: defrag: %w", err))
+	}
+	b.killPoint("backend/defrag-before-rename")
+	if err = b.db.Close(); err != nil {
+		return fmt.Errorf("backend: defrag: close: %w", err)
+	}
+	if err = os.Rename(tmpPath, b.cfg.Path); err != nil {
+		return b.reopenLocked(fmt.Errorf("backend: defrag: rename: %w", err))
+	}
+	if err = b.reopenLocked(nil); err != nil {
+		return err
+	}
+	b.lg.Info("defragmented backend", zap.Int64("size-before", before), zap.Int64("size-after", b.size.Load()), zap.Duration("took", time.Since(start)))
+	if m := b.cfg.Metrics; m != nil {
+		m.DefragSec.Observe(time.Since(start).Seconds())
+	}
+	return nil
+}
+
+// reopenAfter restarts the transactions on the still-open db and returns err.
+func (b *Backend) reopenAfter(err error) error {
+	var e error
+	if b.batch.tx, e = b.db.Begin(true); e != nil {
+		panic(fmt.Errorf("backend: begin batch tx: %w", e))
+	}
+	rt, e := b.db.Begin(false)
+	if e != nil {
+		panic(fmt.Errorf("backend: begin read tx: %w", e))
+	}
+	b.rview = &view{tx: rt}
+	return err
+}
+
+// reopenLocked reopens the file after it was closed; all locks are held.
+func (b *Backend) reopenLocked(err error) error {
+	if oerr := b.openDB(); oerr != nil {
+		panic(fmt.Errorf("backend: reopen after defrag: %w", oerr))
+	}
+	return err
+}
+
+func copyDB(dst, src *bolt.DB) error {
+	stx, err := src.Begin(false)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = stx.Rollback() }()
+	dtx, err := dst.Begin(true)
+	if err != nil {
+		return err
+	}
+	count := 0
+	err = stx.ForEach(func(name []byte, sb *bolt.Bucket) error {
+		db, err := dtx.CreateBucketIfNotExists(name)
+		if err != nil {
+			return err
+		}
+		db.FillPercent = 0.9
+		return sb.ForEach(func(k, v []byte) error {
+			count++
+			if count > defragLimit {
+				if err := dtx.Commit(); err != nil {
+					return err
+				}
+				if dtx, err = dst.Begin(true); err != nil {
+					return err
+				}
+				db = dtx.Bucket(name)
+				db.FillPercent = 0.9
+				count = 0
+			}
+			return db.Put(k, v)
+		})
+	})
+	if err != nil {
+		_ = dtx.Rollback()
+		return err
+	}
+	return dtx.Commit()
+}

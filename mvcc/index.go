@@ -1,0 +1,183 @@
+package mvcc
+
+import (
+	"bytes"
+	"sync"
+
+	"github.com/google/btree"
+)
+
+// treeIndex is the in-memory B-tree of keyIndex ordered by key.
+type treeIndex struct {
+	mu   sync.RWMutex
+	tree *btree.BTreeG[*keyIndex]
+}
+
+func lessKeyIndex(a, b *keyIndex) bool { return bytes.Compare(a.key, b.key) < 0 }
+
+func newTreeIndex() *treeIndex {
+	return &treeIndex{tree: btree.NewG(32, lessKeyIndex)}
+}
+
+// isFromKey reports whether end means "every key >= key".
+func isFromKey(end []byte) bool {
+	return end != nil && (len(end) == 0 || (len(end) == 1 && end[0] == 0))
+}
+
+func (ti *treeIndex) Put(key []byte, rev Revision) {
+	ti.mu.Lock()
+	defer ti.mu.Unlock()
+	probe := keyIndex{key: key}
+	ki, ok := ti.tree.Get(&probe)
+	if !ok {
+		ki = &keyIndex{key: append([]byte(nil), key...)}
+		ki.put(rev)
+		ti.tree.ReplaceOrInsert(ki)
+		return
+	}
+	ki.put(rev)
+}
+
+func (ti *treeIndex) Tombstone(key []byte, rev Revision) error {
+	ti.mu.Lock()
+	defer ti.mu.Unlock()
+	probe := keyIndex{key: key}
+	ki, ok := ti.tree.Get(&probe)
+	if !ok {
+		return ErrRevisionNotFound
+	}
+	return ki.tombstone(rev)
+}
+
+func (ti *treeIndex) Get(key []byte, atRev int64) (mod, created Revision, ver int64, err error) {
+	ti.mu.RLock()
+	defer ti.mu.RUnlock()
+	probe := keyIndex{key: key}
+	ki, ok := ti.tree.Get(&probe)
+	if !ok {
+		return Revision{}, Revision{}, 0, ErrRevisionNotFound
+	}
+	return ki.get(atRev)
+}
+
+// visit calls fn, in key order, for each key of [key, end) (or the single key
+// when end is nil) that is alive at atRev. The read lock is held.
+func (ti *treeIndex) visit(key, end []byte, atRev int64, fn func(ki *keyIndex, mod, created Revision, ver int64) bool) {
+	ti.mu.RLock()
+	defer ti.mu.RUnlock()
+	if end == nil {
+		probe := keyIndex{key: key}
+		if ki, ok := ti.tree.Get(&probe); ok {
+			if mod, c, v, err := ki.get(atRev); err == nil {
+				fn(ki, mod, c, v)
+			}
+		}
+		return
+	}
+	fromKey := isFromKey(end)
+	probe := keyIndex{key: key}
+	ti.tree.AscendGreaterOrEqual(&probe, func(ki *keyIndex) bool {
+		if !fromKey && bytes.Compare(ki.key, end) >= 0 {
+			return false
+		}
+		mod, c, v, err := ki.get(atRev)
+		if err != nil {
+			return true
+		}
+		return fn(ki, mod, c, v)
+	})
+}
+
+// Revisions returns the modification revisions of up to limit (0: all) keys
+// alive at atRev and the total number of such keys (counted past the limit
+// only when withTotal is set, as etcd).
+func (ti *treeIndex) Revisions(key, end []byte, atRev int64, limit int, withTotal bool) ([]Revision, int) {
+	var revs []Revision
+	total := 0
+	ti.visit(key, end, atRev, func(_ *keyIndex, mod, _ Revision, _ int64) bool {
+		if limit > 0 && len(revs) >= limit {
+			if !withTotal {
+				return false
+			}
+			total++
+			return true
+		}
+		revs = append(revs, mod)
+		total++
+		return true
+	})
+	return revs, total
+}
+
+// Count is the number of keys alive at atRev in the range.
+func (ti *treeIndex) Count(key, end []byte, atRev int64) int {
+	n := 0
+	ti.visit(key, end, atRev, func(*keyIndex, Revision, Revision, int64) bool { n++; return true })
+	return n
+}
+
+// Keys returns the keys alive at atRev in the range.
+func (ti *treeIndex) Keys(key, end []byte, atRev int64) [][]byte {
+	var keys [][]byte
+	ti.visit(key, end, atRev, func(ki *keyIndex, _, _ Revision, _ int64) bool {
+		keys = append(keys, ki.key)
+		return true
+	})
+	return keys
+}
+
+// Compact compacts every key at rev and returns the revisions to keep in the
+// backend. Keys are compacted one at a time so writers interleave.
+func (ti *treeIndex) Compact(rev int64) map[Revision]struct{} {
+	available := make(map[Revision]struct{})
+	ti.mu.Lock()
+	clone := ti.tree.Clone()
+	ti.mu.Unlock()
+	clone.Ascend(func(ki *keyIndex) bool {
+		ti.mu.Lock()
+		ki.compact(rev, available)
+		if ki.empty() {
+			ti.tree.Delete(ki)
+		}
+		ti.mu.Unlock()
+		return true
+	})
+	return available
+}
+
+// Keep returns the revisions a compaction at rev would keep.
+func (ti *treeIndex) Keep(rev int64) map[Revision]struct{} {
+	available := make(map[Revision]struct{})
+	ti.mu.RLock()
+	defer ti.mu.RUnlock()
+	ti.tree.Ascend(func(ki *keyIndex) bool {
+		ki.keep(rev, available)
+		return true
+	})
+	return available
+}
+
+// restoreGet returns the index of key for restore, or nil.
+func (ti *treeIndex) restoreGet(key []byte) *keyIndex {
+	probe := keyIndex{key: key}
+	ki, _ := ti.tree.Get(&probe)
+	return ki
+}
+
+func (ti *treeIndex) restoreInsert(ki *keyIndex) { ti.tree.ReplaceOrInsert(ki) }
+
+// Len is the number of keys in the index (alive or not).
+func (ti *treeIndex) Len() int {
+	ti.mu.RLock()
+	defer ti.mu.RUnlock()
+	return ti.tree.Len()
+}
+
+// Dump returns every keyIndex as text (tests).
+func (ti *treeIndex) Dump() []string {
+	ti.mu.RLock()
+	defer ti.mu.RUnlock()
+	var out []string
+	ti.tree.Ascend(func(ki *keyIndex) bool { out = append(out, ki.String()); return true })
+	return out
+}

@@ -1,0 +1,227 @@
+package mvcc
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/etcdgo/etcd/api/v3/mvccpb"
+
+	"github.com/etcdgo/etcd/mvcc/v3/backend"
+)
+
+// storeTxnRead reads at the revision current when it began.
+type storeTxnRead struct {
+	s        *Store
+	tx       backend.UnsafeReader
+	rtx      backend.ReadTx
+	firstRev int64
+	rev      int64
+}
+
+// Read begins a read transaction at the current revision. It does not wait
+// for backend commits.
+func (s *Store) Read(ctx context.Context) TxnRead {
+	s.mu.RLock()
+	s.revMu.RLock()
+	tx := s.b.ReadTx()
+	tx.RLock()
+	first, rev := s.compactMainRev, s.currentRev
+	s.revMu.RUnlock()
+	return &storeTxnRead{s: s, tx: tx, rtx: tx, firstRev: first, rev: rev}
+}
+
+func (tr *storeTxnRead) FirstRev() int64 { return tr.firstRev }
+func (tr *storeTxnRead) Rev() int64      { return tr.rev }
+func (tr *storeTxnRead) Range(ctx context.Context, key, end []byte, ro RangeOptions) (*RangeResult, error) {
+	return rangeKeys(ctx, tr.s, tr.tx, key, end, tr.rev, tr.firstRev, ro)
+}
+func (tr *storeTxnRead) End() {
+	tr.rtx.RUnlock()
+	tr.s.mu.RUnlock()
+}
+
+// rangeKeys serves Range for read and write transactions.
+func rangeKeys(ctx context.Context, s *Store, tx backend.UnsafeReader, key, end []byte, curRev, compactRev int64, ro RangeOptions) (*RangeResult, error) {
+	rev := ro.Rev
+	if rev > curRev {
+		return &RangeResult{Count: -1, Rev: curRev}, ErrFutureRev
+	}
+	if rev <= 0 {
+		rev = curRev
+	}
+	if rev < compactRev {
+		return &RangeResult{Count: -1}, ErrCompacted
+	}
+	if ro.CountOnly {
+		return &RangeResult{Count: s.idx.Count(key, end, rev), Rev: curRev}, nil
+	}
+	if ro.KeysOnly {
+		var kvs []*mvccpb.KeyValue
+		total := 0
+		s.idx.visit(key, end, rev, func(ki *keyIndex, mod, created Revision, ver int64) bool {
+			if ro.Limit > 0 && int64(len(kvs)) >= ro.Limit {
+				if !ro.WithTotalCount {
+					return false
+				}
+				total++
+				return true
+			}
+			kvs = append(kvs, &mvccpb.KeyValue{Key: ki.key, ModRevision: mod.Main, CreateRevision: created.Main, Version: ver})
+			total++
+			return true
+		})
+		return &RangeResult{KVs: kvs, Count: total, Rev: curRev}, nil
+	}
+	revs, total := s.idx.Revisions(key, end, rev, int(ro.Limit), ro.WithTotalCount)
+	if len(revs) == 0 {
+		return &RangeResult{Count: total, Rev: curRev}, nil
+	}
+	// One allocation for the structs, one for the pointers, one for all the
+	// bytes; keys and values alias the copied bytes.
+	vals := make([]mvccpb.KeyValue, len(revs))
+	kvs := make([]*mvccpb.KeyValue, len(revs))
+	var keyBuf [MarkedRevBytesLen]byte
+	raw := make([][]byte, len(revs))
+	size := 0
+	for i, r := range revs {
+		if i&1023 == 1023 && ctx.Err() != nil {
+			return nil, fmt.Errorf("mvcc: range: %w", ctx.Err())
+		}
+		v := tx.UnsafeGet(backend.Key, AppendRevisionKey(keyBuf[:0], r, false))
+		if v == nil {
+			panic(fmt.Sprintf("mvcc: range: revision %d.%d of the index is missing from the backend", r.Main, r.Sub))
+		}
+		raw[i] = v
+		size += len(v)
+	}
+	arena := make([]byte, 0, size)
+	for i, v := range raw {
+		off := len(arena)
+		arena = append(arena, v...)
+		if err := decodeKeyValueInto(arena[off:len(arena):len(arena)], &vals[i]); err != nil {
+			panic(err)
+		}
+		kvs[i] = &vals[i]
+	}
+	return &RangeResult{KVs: kvs, Count: total, Rev: curRev}, nil
+}
+
+// storeTxnWrite is the single write transaction; it holds the batch lock.
+type storeTxnWrite struct {
+	s        *Store
+	tx       backend.BatchTx
+	beginRev int64
+	firstRev int64
+	changes  []*mvccpb.KeyValue
+}
+
+// Write begins a write transaction. Its writes share revision Rev()+1.
+func (s *Store) Write(ctx context.Context) TxnWrite {
+	s.mu.RLock()
+	tx := s.b.BatchTx()
+	tx.Lock()
+	s.revMu.RLock()
+	begin, first := s.currentRev, s.compactMainRev
+	s.revMu.RUnlock()
+	return &storeTxnWrite{s: s, tx: tx, beginRev: begin, firstRev: first}
+}
+
+func (tw *storeTxnWrite) FirstRev() int64 { return tw.firstRev }
+func (tw *storeTxnWrite) Rev() int64      { return tw.beginRev }
+func (tw *storeTxnWrite) Changes() []*mvccpb.KeyValue {
+	return tw.changes
+}
+
+func (tw *storeTxnWrite) readRev() int64 {
+	if len(tw.changes) > 0 {
+		return tw.beginRev + 1
+	}
+	return tw.beginRev
+}
+
+func (tw *storeTxnWrite) Range(ctx context.Context, key, end []byte, ro RangeOptions) (*RangeResult, error) {
+	return rangeKeys(ctx, tw.s, tw.tx, key, end, tw.readRev(), tw.firstRev, ro)
+}
+
+func (tw *storeTxnWrite) Put(key, value []byte, lease int64) int64 {
+	s := tw.s
+	rev := tw.beginRev + 1
+	created, ver := rev, int64(0)
+	oldLease := NoLease
+	if _, c, v, err := s.idx.Get(key, rev); err == nil {
+		created, ver = c.Main, v
+		if s.le != nil {
+			oldLease = s.le.GetLease(string(key))
+		}
+	}
+	idxRev := Revision{Main: rev, Sub: int64(len(tw.changes))}
+	kv := &mvccpb.KeyValue{Key: key, Value: value, CreateRevision: created, ModRevision: rev, Version: ver + 1, Lease: lease}
+	bk, bv := encodeRevisionKV(idxRev, false, kv)
+	tw.tx.UnsafeSeqPut(backend.Key, bk, bv)
+	s.idx.Put(key, idxRev)
+	tw.changes = append(tw.changes, kv)
+	s.killPoint("put/after-write")
+	if s.le == nil || oldLease == lease {
+		return rev
+	}
+	if oldLease != NoLease {
+		if err := s.le.Detach(oldLease, string(key)); err != nil {
+			s.lg.Error("failed to detach old lease from a key")
+		}
+	}
+	if lease != NoLease {
+		if err := s.le.Attach(lease, string(key)); err != nil {
+			s.lg.Error("failed to attach lease to a key")
+		}
+	}
+	return rev
+}
+
+func (tw *storeTxnWrite) DeleteRange(key, end []byte) (int64, int64) {
+	keys := tw.s.idx.Keys(key, end, tw.readRev())
+	for _, k := range keys {
+		tw.delete(k)
+	}
+	if len(keys) > 0 || len(tw.changes) > 0 {
+		return int64(len(keys)), tw.beginRev + 1
+	}
+	return 0, tw.beginRev
+}
+
+func (tw *storeTxnWrite) delete(key []byte) {
+	s := tw.s
+	idxRev := Revision{Main: tw.beginRev + 1, Sub: int64(len(tw.changes))}
+	kv := &mvccpb.KeyValue{Key: key}
+	bk, bv := encodeRevisionKV(idxRev, true, kv)
+	tw.tx.UnsafeSeqPut(backend.Key, bk, bv)
+	if err := s.idx.Tombstone(key, idxRev); err != nil {
+		panic(fmt.Sprintf("mvcc: tombstone of %q: %v", key, err))
+	}
+	tw.changes = append(tw.changes, kv)
+	if s.le != nil {
+		if id := s.le.GetLease(string(key)); id != NoLease {
+			if err := s.le.Detach(id, string(key)); err != nil {
+				s.lg.Error("failed to detach old lease from a key")
+			}
+		}
+	}
+}
+
+// End makes the writes visible: the revision advances when anything changed.
+func (tw *storeTxnWrite) End() {
+	s := tw.s
+	if len(tw.changes) != 0 {
+		if n := s.notifier; n != nil {
+			n.lockNotify()
+			n.notify(tw.beginRev+1, tw.changes)
+			defer n.unlockNotify()
+		}
+		s.revMu.Lock()
+		s.currentRev++
+		tw.tx.Unlock()
+		s.revMu.Unlock()
+	} else {
+		tw.tx.Unlock()
+	}
+	s.mu.RUnlock()
+}
