@@ -1,0 +1,27 @@
+package ctl
+
+import "github.com/spf13/cobra"
+
+// commands lists etcdctl's commands in etcd's order. The auth, user, role,
+// snapshot, defrag, alarm and downgrade commands register here when they
+// are written.
+func (a *app) commands() []*cobra.Command {
+	return []*cobra.Command{
+		a.newGetCommand(),
+		a.newPutCommand(),
+		a.newDelCommand(),
+		a.newTxnCommand(),
+		a.newCompactionCommand(),
+		a.newEndpointCommand(),
+		a.newMoveLeaderCommand(),
+		a.newWatchCommand(),
+		newVersionCommand(),
+		a.newLeaseCommand(),
+		a.newMemberCommand(),
+		a.newMakeMirrorCommand(),
+		a.newLockCommand(),
+		a.newElectCommand(),
+		a.newCheckCommand(),
+		newCompletionCommand(),
+	}
+}
