@@ -209,7 +209,7 @@ func TestTxnIfThenElse(t *testing.T) {
 			then := fmt.Sprintf("%sthen%d", p, i)
 			resp, err := cli.Txn(ctx).If(tt.cmp).
 				Then(clientv3.OpPut(then, "x"), clientv3.OpGet(p+"k")).
-				Else(clientv3.OpGet(p+"k")).
+				Else(clientv3.OpGet(p + "k")).
 				Commit()
 			if err != nil {
 				t.Fatal(err)
