@@ -1,0 +1,36 @@
+package etcdserver
+
+import (
+	"context"
+
+	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
+
+	"github.com/etcdgo/etcd/mvcc/v3/backend"
+)
+
+// DBSize is the backend file size.
+func (s *EtcdServer) DBSize() int64 { return s.be.Size() }
+
+// DBSizeInUse is the part of the backend file in use.
+func (s *EtcdServer) DBSizeInUse() int64 { return s.be.SizeInUse() }
+
+// QuotaBackendBytes is the configured backend quota.
+func (s *EtcdServer) QuotaBackendBytes() int64 { return s.cfg.QuotaBackendBytes }
+
+// HashKV hashes the key space up to rev (0: current).
+func (s *EtcdServer) HashKV(ctx context.Context, rev int64) (*pb.HashKVResponse, error) {
+	h, cur, err := s.kv.HashByRev(rev)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.HashKVResponse{Header: &pb.ResponseHeader{Revision: cur}, Hash: h.Hash, CompactRevision: h.CompactRevision, HashRevision: h.Revision}, nil
+}
+
+// Hash hashes the whole backend, skipping the keys members differ on.
+func (s *EtcdServer) Hash(ctx context.Context) (*pb.HashResponse, error) {
+	h, err := s.be.Hash(backend.DefaultHashIgnores)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.HashResponse{Header: &pb.ResponseHeader{Revision: s.kv.Rev()}, Hash: h}, nil
+}

@@ -1,0 +1,241 @@
+package etcdserver
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.etcd.io/raft/v3"
+	"go.etcd.io/raft/v3/raftpb"
+	"go.uber.org/zap"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/etcdgo/etcd/raftwal/v3/wal"
+)
+
+// Transport sends raft messages to peers. A single member has none; the
+// cluster work plugs a real one in here.
+type Transport interface {
+	Send(msgs []*raftpb.Message)
+}
+
+type nopTransport struct{}
+
+func (nopTransport) Send([]*raftpb.Message) {}
+
+// proposal is one client write waiting to enter the raft log.
+type proposal struct {
+	data []byte
+	// fail is called when raft refuses the proposal.
+	fail func(error)
+}
+
+// toApply is a batch of committed entries, in order.
+type toApply struct {
+	entries []*raftpb.Entry
+}
+
+// raftNode owns the RawNode: one goroutine ticks it, feeds it proposals and
+// read-index requests, persists each Ready to the WAL (fsync) before
+// sending its messages, and hands committed entries to the apply loop.
+// Proposals that arrive while a Ready is being persisted are batched into
+// the next one, so one fsync covers many writes.
+type raftNode struct {
+	lg        *zap.Logger
+	id        uint64
+	rn        *raft.RawNode
+	storage   *raft.MemoryStorage
+	wal       *wal.WAL
+	transport Transport
+	tick      time.Duration
+
+	propc  chan proposal
+	readc  chan []byte
+	recvc  chan *raftpb.Message
+	applyc chan toApply
+	// readStatec carries read states to the linearizer.
+	readStatec chan raft.ReadState
+
+	lead      atomic.Uint64
+	term      atomic.Uint64
+	committed atomic.Uint64
+
+	confMu    sync.Mutex
+	confState *raftpb.ConfState
+
+	campaigned bool
+
+	stopc chan struct{}
+	donec chan struct{}
+	// fatal is called when persisting fails; the server must stop.
+	fatal func(error)
+}
+
+func newRaftNode(lg *zap.Logger, id uint64, rn *raft.RawNode, st *raft.MemoryStorage, w *wal.WAL, tr Transport, tick time.Duration, cs *raftpb.ConfState) *raftNode {
+	if tr == nil {
+		tr = nopTransport{}
+	}
+	if cs == nil {
+		cs = &raftpb.ConfState{}
+	}
+	r := &raftNode{
+		lg: lg, id: id, rn: rn, storage: st, wal: w, transport: tr, tick: tick,
+		propc:      make(chan proposal, 4096),
+		readc:      make(chan []byte, 64),
+		recvc:      make(chan *raftpb.Message, 4096),
+		applyc:     make(chan toApply, 128),
+		readStatec: make(chan raft.ReadState, 64),
+		confState:  cs,
+		stopc:      make(chan struct{}),
+		donec:      make(chan struct{}),
+	}
+	st0 := rn.BasicStatus()
+	r.term.Store(st0.GetTerm())
+	r.committed.Store(st0.GetCommit())
+	return r
+}
+
+// ConfState is the membership as last applied by raft.
+func (r *raftNode) ConfState() *raftpb.ConfState {
+	r.confMu.Lock()
+	defer r.confMu.Unlock()
+	return proto.Clone(r.confState).(*raftpb.ConfState)
+}
+
+func (r *raftNode) Lead() uint64      { return r.lead.Load() }
+func (r *raftNode) Term() uint64      { return r.term.Load() }
+func (r *raftNode) Committed() uint64 { return r.committed.Load() }
+
+func (r *raftNode) run() {
+	defer close(r.donec)
+	ticker := time.NewTicker(r.tick)
+	defer ticker.Stop()
+	for {
+		r.maybeCampaign()
+		for r.rn.HasReady() {
+			if !r.handleReady(r.rn.Ready()) {
+				return
+			}
+		}
+		// Without a leader proposals wait in propc (as raft.Node does)
+		// instead of being dropped.
+		propc := r.propc
+		if r.lead.Load() == 0 {
+			propc = nil
+		}
+		select {
+		case <-ticker.C:
+			r.rn.Tick()
+		case p := <-propc:
+			r.propose(p)
+			r.drainProposals()
+		case rctx := <-r.readc:
+			r.rn.ReadIndex(rctx)
+		case m := <-r.recvc:
+			_ = r.rn.Step(m)
+		case <-r.stopc:
+			return
+		}
+	}
+}
+
+func (r *raftNode) drainProposals() {
+	for {
+		select {
+		case p := <-r.propc:
+			r.propose(p)
+		default:
+			return
+		}
+	}
+}
+
+func (r *raftNode) propose(p proposal) {
+	if err := r.rn.Propose(p.data); err != nil && p.fail != nil {
+		p.fail(err)
+	}
+}
+
+// maybeCampaign starts an election at once when this member is the only
+// voter, instead of waiting out an election timeout.
+func (r *raftNode) maybeCampaign() {
+	if r.campaigned {
+		return
+	}
+	cs := r.ConfState()
+	if len(cs.Voters) == 1 && cs.Voters[0] == r.id && len(cs.VotersOutgoing) == 0 {
+		// raft refuses while bootstrap conf changes are unapplied; try
+		// again after the next Ready.
+		if r.rn.HasReady() {
+			return
+		}
+		_ = r.rn.Campaign()
+		if r.rn.BasicStatus().RaftState != raft.StateFollower {
+			r.campaigned = true
+		}
+	}
+}
+
+func (r *raftNode) handleReady(rd raft.Ready) bool {
+	if rd.SoftState != nil {
+		old := r.lead.Swap(rd.SoftState.Lead)
+		if old != rd.SoftState.Lead {
+			r.lg.Info("raft leader changed", zap.String("local-member-id", idStr(r.id)),
+				zap.String("new-leader-id", idStr(rd.SoftState.Lead)), zap.Uint64("term", r.rn.BasicStatus().GetTerm()))
+		}
+	}
+	if rd.HardState != nil {
+		r.term.Store(rd.HardState.GetTerm())
+		r.committed.Store(rd.HardState.GetCommit())
+	}
+	if err := r.wal.Save(rd.HardState, rd.Entries); err != nil {
+		r.fatal(err)
+		return false
+	}
+	if len(rd.Entries) > 0 {
+		if err := r.storage.Append(rd.Entries); err != nil {
+			r.fatal(err)
+			return false
+		}
+	}
+	if rd.HardState != nil {
+		_ = r.storage.SetHardState(rd.HardState)
+	}
+	r.transport.Send(rd.Messages)
+	for _, rs := range rd.ReadStates {
+		select {
+		case r.readStatec <- rs:
+		default:
+			// The linearizer is gone or behind; it retries.
+		}
+	}
+	if len(rd.CommittedEntries) > 0 {
+		for _, e := range rd.CommittedEntries {
+			if e.GetType() == raftpb.EntryConfChange {
+				var cc raftpb.ConfChange
+				if err := proto.Unmarshal(e.Data, &cc); err == nil {
+					cs := r.rn.ApplyConfChange(&cc)
+					r.confMu.Lock()
+					r.confState = cs
+					r.confMu.Unlock()
+				}
+			}
+		}
+		select {
+		case r.applyc <- toApply{entries: rd.CommittedEntries}:
+		case <-r.stopc:
+			return false
+		}
+	}
+	r.rn.Advance(rd)
+	return true
+}
+
+func (r *raftNode) stop() {
+	select {
+	case <-r.stopc:
+	default:
+		close(r.stopc)
+	}
+	<-r.donec
+}

@@ -1,0 +1,307 @@
+package etcdserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"sync"
+	"time"
+
+	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
+	"github.com/etcdgo/etcd/api/v3/membershippb"
+	"go.etcd.io/raft/v3"
+	"go.etcd.io/raft/v3/raftpb"
+	"go.uber.org/zap"
+
+	"github.com/etcdgo/etcd/mvcc/v3"
+	"github.com/etcdgo/etcd/mvcc/v3/backend"
+	"github.com/etcdgo/etcd/server/v3/etcdserver/apply"
+	"github.com/etcdgo/etcd/server/v3/etcdserver/errs"
+	"github.com/etcdgo/etcd/server/v3/etcdserver/membership"
+	"github.com/etcdgo/etcd/server/v3/etcdserver/snapfile"
+	"github.com/etcdgo/etcd/server/v3/lease"
+)
+
+// EtcdServer wires the raft loop, the apply loop, the snapshotter and the
+// linearizer around one backend and serves the KV and maintenance calls.
+type EtcdServer struct {
+	cfg Config
+	lg  *zap.Logger
+
+	id, cid uint64
+
+	be      *backend.Backend
+	kv      *mvcc.Store
+	ci      *consistentIndex
+	members *membership.Store
+	lessor  lease.Lessor
+
+	raft    *raftNode
+	apply   *applyLoop
+	reads   *linearizer
+	wait    *waitRegistry
+	applied *indexWait
+	reqIDs  *idGenerator
+
+	g         group
+	readyc    chan struct{}
+	stopc     chan struct{}
+	donec     chan struct{}
+	errc      chan error
+	closeOnce sync.Once
+}
+
+// New opens (or creates) the data dir and restores the server state. Call
+// Start to run it.
+func New(cfg Config) (srv *EtcdServer, err error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	lg := cfg.Logger
+	if lg == nil {
+		lg = zap.NewNop()
+	}
+	if cfg.SnapshotCatchUpEntries == 0 {
+		cfg.SnapshotCatchUpEntries = DefaultSnapshotCatchUpEntries
+	}
+	if err := os.MkdirAll(cfg.snapDir(), 0o700); err != nil {
+		return nil, fmt.Errorf("cannot access data directory: %w", err)
+	}
+	snaps := snapfile.Dir(cfg.snapDir())
+	rs, err := bootstrapRaft(&cfg, lg, snaps)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			rs.wal.Close()
+		}
+	}()
+
+	ci := &consistentIndex{}
+	be, err := backend.Open(backend.Config{
+		Path: cfg.backendPath(), Logger: lg, Hooks: ci, UnsafeNoFsync: cfg.UnsafeNoFsync,
+		BatchInterval: cfg.BackendBatchInterval, BatchLimit: cfg.BackendBatchLimit,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("failed to open backend: %w", err)
+	}
+	tx := be.BatchTx()
+	tx.Lock()
+	tx.UnsafeCreateBucket(backend.Meta)
+	idx, term := backend.UnsafeReadConsistentIndex(tx)
+	tx.Unlock()
+	ci.set(idx, term)
+	if snapIdx := rs.snapshot.GetMetadata().GetIndex(); idx < snapIdx {
+		be.Close()
+		return nil, fmt.Errorf("database file (index %d) does not match with snapshot (index %d)", idx, snapIdx)
+	}
+	kv, err := mvcc.NewStore(be, nil, mvcc.StoreConfig{Logger: lg})
+	if err != nil {
+		be.Close()
+		return nil, fmt.Errorf("failed to open mvcc store: %w", err)
+	}
+
+	s := &EtcdServer{
+		cfg: cfg, lg: lg, id: rs.id, cid: rs.cid, be: be, kv: kv, ci: ci,
+		members: membership.NewStore(be), lessor: lease.NoLessor{},
+		wait: newWaitRegistry(), reqIDs: newIDGenerator(rs.id, time.Now()),
+		readyc: make(chan struct{}), stopc: make(chan struct{}), donec: make(chan struct{}), errc: make(chan error, 1),
+	}
+	s.applied = newIndexWait(rs.snapshot.GetMetadata().GetIndex())
+
+	rc := &raft.Config{
+		ID:              rs.id,
+		ElectionTick:    cfg.ElectionTicks,
+		HeartbeatTick:   1,
+		Storage:         rs.storage,
+		MaxSizePerMsg:   1 << 20,
+		MaxInflightMsgs: 4096 / 8,
+		CheckQuorum:     true,
+		PreVote:         true,
+		Logger:          raftLogger{lg.Sugar()},
+	}
+	rn, err := raft.NewRawNode(rc)
+	if err != nil {
+		kv.Close()
+		be.Close()
+		return nil, err
+	}
+	if rs.peers != nil {
+		if err := rn.Bootstrap(rs.peers); err != nil {
+			kv.Close()
+			be.Close()
+			return nil, err
+		}
+	}
+	cs := rs.snapshot.GetMetadata().GetConfState()
+	if rs.peers != nil {
+		cs = &raftpb.ConfState{}
+		for _, p := range rs.peers {
+			cs.Voters = append(cs.Voters, p.ID)
+		}
+	}
+	s.raft = newRaftNode(lg, rs.id, rn, rs.storage, rs.wal, cfg.Transport, time.Duration(cfg.TickMs)*time.Millisecond, cs)
+	s.raft.fatal = s.fatal
+
+	s.apply = &applyLoop{lg: lg, be: be, ci: ci, members: s.members, wait: s.wait, applied: s.applied}
+	s.apply.applier = apply.New(apply.Config{KV: indexedKV{KV: kv, loop: s.apply}, Lessor: s.lessor, Logger: lg})
+	s.apply.snaps = &snapshotter{
+		lg: lg, count: cfg.SnapshotCount, catchUp: cfg.SnapshotCatchUpEntries, be: be, storage: rs.storage,
+		wal: rs.wal, files: snaps, confState: s.raft.ConfState, snapIndex: rs.snapshot.GetMetadata().GetIndex(),
+	}
+	s.reads = newLinearizer(s.raft.readc, s.raft.readStatec, s.applied, cfg.ReqTimeout(), s.stopc)
+	for _, m := range rs.members {
+		lg.Info("added member", zap.String("cluster-id", idStr(rs.cid)), zap.String("local-member-id", idStr(rs.id)),
+			zap.String("added-peer-id", idStr(m.ID)), zap.Strings("added-peer-peer-urls", m.PeerURLs))
+	}
+	return s, nil
+}
+
+// Start runs the server's goroutines.
+func (s *EtcdServer) Start() {
+	s.lg.Info("starting etcd server", zap.String("local-member-id", idStr(s.id)), zap.String("cluster-id", idStr(s.cid)))
+	s.g.Go(s.raft.run)
+	s.g.Go(func() { s.apply.run(s.raft.applyc, s.stopc) })
+	s.g.Go(s.reads.run)
+	s.g.Go(s.publish)
+}
+
+// publish records this member's name and client URLs through raft, as
+// etcd does; the server is ready once that has been applied.
+func (s *EtcdServer) publish() {
+	req := &pb.InternalRaftRequest{ClusterMemberAttrSet: &membershippb.ClusterMemberAttrSetRequest{
+		Member_ID:        s.id,
+		MemberAttributes: &membershippb.Attributes{Name: s.cfg.Name, ClientUrls: s.cfg.ClientURLs},
+	}}
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ReqTimeout())
+		_, err := s.propose(ctx, req)
+		cancel()
+		if err == nil {
+			s.lg.Info("published local member to cluster through raft", zap.String("local-member-id", idStr(s.id)),
+				zap.String("cluster-id", idStr(s.cid)), zap.Strings("local-member-client-urls", s.cfg.ClientURLs))
+			close(s.readyc)
+			return
+		}
+		select {
+		case <-s.stopc:
+			return
+		default:
+		}
+		s.lg.Warn("failed to publish local member to cluster through raft", zap.Error(err))
+	}
+}
+
+func (s *EtcdServer) fatal(err error) {
+	s.lg.Error("fatal storage error; stopping server", zap.Error(err))
+	select {
+	case s.errc <- err:
+	default:
+	}
+	go s.Close()
+}
+
+// ReadyNotify is closed once the server can serve clients.
+func (s *EtcdServer) ReadyNotify() <-chan struct{} { return s.readyc }
+
+// StopNotify is closed once the server has stopped.
+func (s *EtcdServer) StopNotify() <-chan struct{} { return s.donec }
+
+// Err carries a fatal error that stopped the server.
+func (s *EtcdServer) Err() <-chan error { return s.errc }
+
+// Close stops the server and waits for its goroutines; it is idempotent.
+func (s *EtcdServer) Close() {
+	s.closeOnce.Do(func() {
+		close(s.stopc)
+		s.raft.stop()
+		s.g.Wait()
+		s.kv.Close()
+		s.be.Close()
+		s.raft.wal.Close()
+		close(s.donec)
+	})
+	<-s.donec
+}
+
+// ID is this member's ID.
+func (s *EtcdServer) ID() uint64 { return s.id }
+
+// ClusterID is the cluster's ID.
+func (s *EtcdServer) ClusterID() uint64 { return s.cid }
+
+// Term is the current raft term.
+func (s *EtcdServer) Term() uint64 { return s.raft.Term() }
+
+// Rev is the current store revision.
+func (s *EtcdServer) Rev() int64 { return s.kv.Rev() }
+
+// Leader is the current leader's ID (0: none).
+func (s *EtcdServer) Leader() uint64 { return s.raft.Lead() }
+
+// CommittedIndex is the raft commit index.
+func (s *EtcdServer) CommittedIndex() uint64 { return s.raft.Committed() }
+
+// AppliedIndex is the index of the last applied entry.
+func (s *EtcdServer) AppliedIndex() uint64 { return s.apply.appliedIndex.Load() }
+
+// Backend is the server's backend.
+func (s *EtcdServer) Backend() *backend.Backend { return s.be }
+
+// KV is the server's store.
+func (s *EtcdServer) KV() *mvcc.Store { return s.kv }
+
+// Members lists the cluster members.
+func (s *EtcdServer) Members() []membership.Member { return s.members.Members() }
+
+// Config returns the server's configuration.
+func (s *EtcdServer) Config() Config { return s.cfg }
+
+// propose sends r through raft and waits for its apply result.
+func (s *EtcdServer) propose(ctx context.Context, r *pb.InternalRaftRequest) (*apply.Result, error) {
+	id := s.reqIDs.Next()
+	r.Header = &pb.RequestHeader{ID: id}
+	data, err := r.MarshalVT()
+	if err != nil {
+		return nil, err
+	}
+	if max := s.cfg.MaxRequestBytes; max > 0 && uint64(len(data)) > uint64(max) && max < math.MaxInt32 {
+		return nil, errs.ErrRequestTooLarge
+	}
+	ch := s.wait.Register(id)
+	p := proposal{data: data, fail: func(err error) {
+		if errors.Is(err, raft.ErrProposalDropped) {
+			err = errs.ErrNoLeader
+		}
+		s.wait.Trigger(id, &apply.Result{Err: err})
+	}}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.ReqTimeout())
+	defer cancel()
+	select {
+	case s.raft.propc <- p:
+	case <-ctx.Done():
+		s.wait.Trigger(id, nil)
+		return nil, errs.ErrTimeout
+	case <-s.stopc:
+		return nil, errs.ErrStopped
+	}
+	select {
+	case x := <-ch:
+		res, _ := x.(*apply.Result)
+		if res == nil {
+			return nil, errs.ErrStopped
+		}
+		return res, res.Err
+	case <-ctx.Done():
+		s.wait.Trigger(id, nil)
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return nil, ctx.Err()
+		}
+		return nil, errs.ErrTimeout
+	case <-s.stopc:
+		return nil, errs.ErrStopped
+	}
+}

@@ -1,0 +1,98 @@
+package etcdserver
+
+import (
+	"context"
+
+	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
+
+	"github.com/etcdgo/etcd/server/v3/etcdserver/apply"
+)
+
+// Range reads locally: after a ReadIndex round unless serializable.
+func (s *EtcdServer) Range(ctx context.Context, r *pb.RangeRequest) (*pb.RangeResponse, error) {
+	if !r.Serializable {
+		if err := s.reads.Wait(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return apply.Range(ctx, s.kv, r)
+}
+
+// Put writes through raft.
+func (s *EtcdServer) Put(ctx context.Context, r *pb.PutRequest) (*pb.PutResponse, error) {
+	res, err := s.propose(ctx, &pb.InternalRaftRequest{Put: r})
+	if err != nil {
+		return nil, err
+	}
+	return res.Resp.(*pb.PutResponse), nil
+}
+
+// DeleteRange writes through raft.
+func (s *EtcdServer) DeleteRange(ctx context.Context, r *pb.DeleteRangeRequest) (*pb.DeleteRangeResponse, error) {
+	res, err := s.propose(ctx, &pb.InternalRaftRequest{DeleteRange: r})
+	if err != nil {
+		return nil, err
+	}
+	return res.Resp.(*pb.DeleteRangeResponse), nil
+}
+
+// txnSerializable: every range of a read-only txn is serializable.
+func txnSerializable(r *pb.TxnRequest) bool {
+	for _, ops := range [][]*pb.RequestOp{r.Success, r.Failure} {
+		for _, op := range ops {
+			switch tv := op.Request.(type) {
+			case *pb.RequestOp_RequestRange:
+				if !tv.RequestRange.Serializable {
+					return false
+				}
+			case *pb.RequestOp_RequestTxn:
+				if !txnSerializable(tv.RequestTxn) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// Txn serves a read-only txn locally and proposes any other.
+func (s *EtcdServer) Txn(ctx context.Context, r *pb.TxnRequest) (*pb.TxnResponse, error) {
+	if apply.IsTxnReadOnly(r) {
+		if !txnSerializable(r) {
+			if err := s.reads.Wait(ctx); err != nil {
+				return nil, err
+			}
+		}
+		return apply.Txn(ctx, s.lg, s.kv, s.lessor, r)
+	}
+	res, err := s.propose(ctx, &pb.InternalRaftRequest{Txn: r})
+	if err != nil {
+		return nil, err
+	}
+	return res.Resp.(*pb.TxnResponse), nil
+}
+
+// Compact compacts through raft; with Physical it returns once the old
+// revisions are gone from the backend.
+func (s *EtcdServer) Compact(ctx context.Context, r *pb.CompactionRequest) (*pb.CompactionResponse, error) {
+	res, err := s.propose(ctx, &pb.InternalRaftRequest{Compaction: r})
+	if err != nil {
+		return nil, err
+	}
+	if r.Physical && res.Physc != nil {
+		select {
+		case <-res.Physc:
+			s.be.ForceCommit()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-s.stopc:
+			return nil, context.Canceled
+		}
+	}
+	resp := res.Resp.(*pb.CompactionResponse)
+	resp.Header.Revision = s.kv.Rev()
+	return resp, nil
+}
+
+// LinearizableReadNotify returns once a linearizable read may be served.
+func (s *EtcdServer) LinearizableReadNotify(ctx context.Context) error { return s.reads.Wait(ctx) }

@@ -1,0 +1,93 @@
+package etcdserver
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// waitRegistry hands apply results to the RPC waiting on a request ID.
+type waitRegistry struct {
+	mu sync.Mutex
+	m  map[uint64]chan any
+}
+
+func newWaitRegistry() *waitRegistry { return &waitRegistry{m: map[uint64]chan any{}} }
+
+// Register returns the channel that will receive id's result.
+func (w *waitRegistry) Register(id uint64) <-chan any {
+	ch := make(chan any, 1)
+	w.mu.Lock()
+	w.m[id] = ch
+	w.mu.Unlock()
+	return ch
+}
+
+// Trigger delivers x to id's waiter, if any, and forgets id.
+func (w *waitRegistry) Trigger(id uint64, x any) {
+	w.mu.Lock()
+	ch, ok := w.m[id]
+	delete(w.m, id)
+	w.mu.Unlock()
+	if ok {
+		ch <- x
+	}
+}
+
+// indexWait lets callers wait until an index (applied index) is reached.
+type indexWait struct {
+	mu      sync.Mutex
+	cur     uint64
+	waiters map[uint64][]chan struct{}
+}
+
+func newIndexWait(start uint64) *indexWait {
+	return &indexWait{cur: start, waiters: map[uint64][]chan struct{}{}}
+}
+
+var closedc = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// Wait returns a channel closed once index is reached.
+func (w *indexWait) Wait(index uint64) <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if index <= w.cur {
+		return closedc
+	}
+	ch := make(chan struct{})
+	w.waiters[index] = append(w.waiters[index], ch)
+	return ch
+}
+
+// Trigger records that index was reached.
+func (w *indexWait) Trigger(index uint64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if index <= w.cur {
+		return
+	}
+	w.cur = index
+	for i, chs := range w.waiters {
+		if i <= index {
+			for _, ch := range chs {
+				close(ch)
+			}
+			delete(w.waiters, i)
+		}
+	}
+}
+
+// idGenerator makes request IDs unique across restarts and members, as
+// etcd's: the low 16 bits of the member ID, then a time-seeded counter.
+type idGenerator struct {
+	prefix uint64
+	n      atomic.Uint64
+}
+
+func newIDGenerator(member uint64, now time.Time) *idGenerator {
+	g := &idGenerator{prefix: (member & 0xffff) << 48}
+	g.n.Store((uint64(now.UnixMilli()) & (1<<40 - 1)) << 8)
+	return g
+}
+
+func (g *idGenerator) Next() uint64 { return g.prefix | (g.n.Add(1) & (1<<48 - 1)) }

@@ -1,0 +1,88 @@
+package v3rpc
+
+import (
+	"context"
+	"math"
+
+	"github.com/etcdgo/etcd/api/v3/codec"
+	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
+	"go.uber.org/zap"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+)
+
+// Server is what the gRPC services need from the server core.
+type Server interface {
+	ID() uint64
+	ClusterID() uint64
+	Term() uint64
+	Rev() int64
+	Leader() uint64
+	CommittedIndex() uint64
+	AppliedIndex() uint64
+	DBSize() int64
+	DBSizeInUse() int64
+	QuotaBackendBytes() int64
+
+	Range(ctx context.Context, r *pb.RangeRequest) (*pb.RangeResponse, error)
+	Put(ctx context.Context, r *pb.PutRequest) (*pb.PutResponse, error)
+	DeleteRange(ctx context.Context, r *pb.DeleteRangeRequest) (*pb.DeleteRangeResponse, error)
+	Txn(ctx context.Context, r *pb.TxnRequest) (*pb.TxnResponse, error)
+	Compact(ctx context.Context, r *pb.CompactionRequest) (*pb.CompactionResponse, error)
+	HashKV(ctx context.Context, rev int64) (*pb.HashKVResponse, error)
+	Hash(ctx context.Context) (*pb.HashResponse, error)
+}
+
+// Config tunes the gRPC server.
+type Config struct {
+	MaxRequestBytes uint
+	MaxTxnOps       uint
+	Logger          *zap.Logger
+}
+
+// grpcOverheadBytes is the slack etcd allows above --max-request-bytes for
+// gRPC framing.
+const grpcOverheadBytes = 512 * 1024
+
+// NewServer builds the gRPC server with the KV and Maintenance services,
+// the standard health service, and Unimplemented for the rest.
+func NewServer(s Server, cfg Config, opts ...grpc.ServerOption) *grpc.Server {
+	maxRecv := math.MaxInt32
+	if cfg.MaxRequestBytes > 0 && uint64(cfg.MaxRequestBytes)+grpcOverheadBytes < math.MaxInt32 {
+		maxRecv = int(cfg.MaxRequestBytes) + grpcOverheadBytes
+	}
+	opts = append([]grpc.ServerOption{
+		grpc.ForceServerCodecV2(codec.Codec{}),
+		grpc.MaxRecvMsgSize(maxRecv),
+		grpc.MaxSendMsgSize(math.MaxInt32),
+		grpc.MaxConcurrentStreams(math.MaxUint32),
+	}, opts...)
+	gs := grpc.NewServer(opts...)
+	h := &header{s: s}
+	pb.RegisterKVServer(gs, &kvServer{s: s, hdr: h, maxTxnOps: int(cfg.MaxTxnOps)})
+	pb.RegisterMaintenanceServer(gs, &maintenanceServer{s: s, hdr: h})
+	pb.RegisterWatchServer(gs, pb.UnimplementedWatchServer{})
+	pb.RegisterLeaseServer(gs, pb.UnimplementedLeaseServer{})
+	pb.RegisterClusterServer(gs, pb.UnimplementedClusterServer{})
+	pb.RegisterAuthServer(gs, pb.UnimplementedAuthServer{})
+	hs := health.NewServer()
+	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	healthpb.RegisterHealthServer(gs, hs)
+	return gs
+}
+
+// header fills response headers as etcd does.
+type header struct{ s Server }
+
+func (h *header) fill(rh *pb.ResponseHeader) {
+	if rh == nil {
+		return
+	}
+	rh.ClusterId = h.s.ClusterID()
+	rh.MemberId = h.s.ID()
+	rh.RaftTerm = h.s.Term()
+	if rh.Revision == 0 {
+		rh.Revision = h.s.Rev()
+	}
+}
