@@ -65,12 +65,12 @@ func (u unsupported) fail() error {
 	return exitErr(ExitBadFeature, errors.New(u.format+" not supported as output format"))
 }
 
-func (u unsupported) Del(*clientv3.DeleteResponse) error                       { return u.fail() }
-func (u unsupported) Get(*clientv3.GetResponse) error                          { return u.fail() }
-func (u unsupported) Put(*clientv3.PutResponse) error                          { return u.fail() }
-func (u unsupported) Txn(*clientv3.TxnResponse) error                          { return u.fail() }
-func (u unsupported) Watch(*clientv3.WatchResponse) error                      { return u.fail() }
-func (u unsupported) Grant(*clientv3.LeaseGrantResponse) error                 { return u.fail() }
+func (u unsupported) Del(*clientv3.DeleteResponse) error       { return u.fail() }
+func (u unsupported) Get(*clientv3.GetResponse) error          { return u.fail() }
+func (u unsupported) Put(*clientv3.PutResponse) error          { return u.fail() }
+func (u unsupported) Txn(*clientv3.TxnResponse) error          { return u.fail() }
+func (u unsupported) Watch(*clientv3.WatchResponse) error      { return u.fail() }
+func (u unsupported) Grant(*clientv3.LeaseGrantResponse) error { return u.fail() }
 func (u unsupported) Revoke(clientv3.LeaseID, *clientv3.LeaseRevokeResponse) error {
 	return u.fail()
 }
@@ -98,10 +98,12 @@ type rpcPrinter struct {
 	emit func(any) error
 }
 
-func (p rpcPrinter) Del(r *clientv3.DeleteResponse) error { return p.emit((*pb.DeleteRangeResponse)(r)) }
-func (p rpcPrinter) Get(r *clientv3.GetResponse) error    { return p.emit((*pb.RangeResponse)(r)) }
-func (p rpcPrinter) Put(r *clientv3.PutResponse) error    { return p.emit((*pb.PutResponse)(r)) }
-func (p rpcPrinter) Txn(r *clientv3.TxnResponse) error    { return p.emit((*pb.TxnResponse)(r)) }
+func (p rpcPrinter) Del(r *clientv3.DeleteResponse) error {
+	return p.emit((*pb.DeleteRangeResponse)(r))
+}
+func (p rpcPrinter) Get(r *clientv3.GetResponse) error { return p.emit((*pb.RangeResponse)(r)) }
+func (p rpcPrinter) Put(r *clientv3.PutResponse) error { return p.emit((*pb.PutResponse)(r)) }
+func (p rpcPrinter) Txn(r *clientv3.TxnResponse) error { return p.emit((*pb.TxnResponse)(r)) }
 func (p rpcPrinter) Watch(r *clientv3.WatchResponse) error {
 	return p.emit(r)
 }
