@@ -62,7 +62,7 @@ func (fp *filePipeline) close() error {
 
 func (fp *filePipeline) alloc() (fileutil.File, error) {
 	p := filepath.Join(fp.dir, fmt.Sprintf("%d.tmp", fp.count%2))
-	f, err := fp.fs.LockFile(p, os.O_WRONLY|os.O_CREATE, fileutil.PrivateFileMode)
+	f, err := fp.fs.TryLockFile(p, os.O_WRONLY|os.O_CREATE, fileutil.PrivateFileMode)
 	if err != nil {
 		return nil, err
 	}
