@@ -411,3 +411,37 @@ func TestReadOnlyAndClosed(t *testing.T) {
 	}
 	_ = io.EOF
 }
+
+func TestRecords(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{SegmentSizeBytes: 2048}
+	w, err := Create(cfg, dir, []byte("m"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := uint64(1); i <= 30; i += 3 {
+		if err := w.Save(hardState(1, 1, i), entries(i, i+2, 1, 100)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	counts := map[int64]int{}
+	segs := map[string]bool{}
+	err = Records(Config{}, dir, func(info RecordInfo, rec *walpb.Record) error {
+		counts[rec.Type]++
+		segs[info.Segment] = true
+		if info.Offset%8 != 0 {
+			t.Fatalf("offset %d", info.Offset)
+		}
+		if rec.Type == CrcType && info.Offset != 0 {
+			t.Fatalf("crc record at %s:%d", info.Segment, info.Offset)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[EntryType] != 30 || counts[CrcType] != len(segs) || counts[MetadataType] != len(segs) || counts[SnapshotType] != 1 {
+		t.Fatalf("counts %v over %d segments", counts, len(segs))
+	}
+}
