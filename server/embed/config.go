@@ -189,13 +189,13 @@ func (cfg *Config) Validate() error {
 	if cfg.ClusterState != ClusterStateFlagNew && cfg.ClusterState != ClusterStateFlagExisting {
 		return fmt.Errorf("unexpected clusterState %q", cfg.ClusterState)
 	}
-	if _, err := compactor.ParseRetention(cfg.AutoCompactionMode, cfg.AutoCompactionRetention); err != nil {
-		return err
-	}
 	switch cfg.AutoCompactionMode {
 	case compactor.ModePeriodic, compactor.ModeRevision:
 	default:
 		return fmt.Errorf("unknown auto-compaction-mode %q", cfg.AutoCompactionMode)
+	}
+	if _, err := compactor.ParseRetention(cfg.AutoCompactionMode, cfg.AutoCompactionRetention); err != nil {
+		return err
 	}
 	if cfg.Logger != "zap" {
 		return fmt.Errorf("unknown logger option %q", cfg.Logger)

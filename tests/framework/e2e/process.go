@@ -136,8 +136,13 @@ func (p *Process) Args() []string {
 }
 
 // Start runs the binary and waits for "ready to serve client requests".
-func (p *Process) Start(ctx context.Context) error {
-	p.cmd = exec.Command(BinPath(p.t), p.Args()...)
+func (p *Process) Start(ctx context.Context) error { return p.run(ctx, p.Args()) }
+
+// StartWith is Start with exactly args (none of the member's own flags).
+func (p *Process) StartWith(ctx context.Context, args ...string) error { return p.run(ctx, args) }
+
+func (p *Process) run(ctx context.Context, args []string) error {
+	p.cmd = exec.Command(BinPath(p.t), args...)
 	p.cmd.Env = append(os.Environ(), p.cfg.Env...)
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
