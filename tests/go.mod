@@ -25,6 +25,8 @@ require (
 	github.com/dustin/go-humanize v1.0.1 // indirect
 	github.com/etcdgo/etcd/api/v3 v3.0.0
 	github.com/etcdgo/etcd/client/v3 v3.0.0
+	github.com/etcdgo/etcd/pkg/v3 v3.0.0
+	github.com/etcdgo/etcd/raftwal/v3 v3.0.0
 	github.com/fatih/color v1.19.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
