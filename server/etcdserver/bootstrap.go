@@ -13,10 +13,10 @@ import (
 	"go.uber.org/zap"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/etcdgo/etcd/raftwal/v3/snap"
 	"github.com/etcdgo/etcd/raftwal/v3/wal"
 	"github.com/etcdgo/etcd/raftwal/v3/walpb"
 	"github.com/etcdgo/etcd/server/v3/etcdserver/membership"
-	"github.com/etcdgo/etcd/server/v3/etcdserver/snapfile"
 )
 
 // raftState is what bootstrapping hands to the raft loop.
@@ -31,7 +31,7 @@ type raftState struct {
 
 // bootstrapRaft opens the WAL (replaying it on top of the newest snapshot)
 // or, on first start, creates it with this member's and the cluster's IDs.
-func bootstrapRaft(cfg *Config, lg *zap.Logger, snaps snapfile.Store) (*raftState, error) {
+func bootstrapRaft(cfg *Config, lg *zap.Logger, snaps snapStore) (*raftState, error) {
 	wcfg := wal.Config{Logger: lg, UnsafeNoFsync: cfg.UnsafeNoFsync}
 	if wal.Exist(nil, cfg.walDir()) {
 		return restartRaft(cfg, lg, wcfg, snaps)
@@ -78,21 +78,21 @@ func newRaft(cfg *Config, lg *zap.Logger, wcfg wal.Config) (*raftState, error) {
 	return st, nil
 }
 
-func restartRaft(cfg *Config, lg *zap.Logger, wcfg wal.Config, snaps snapfile.Store) (*raftState, error) {
+func restartRaft(cfg *Config, lg *zap.Logger, wcfg wal.Config, snaps snapStore) (*raftState, error) {
 	walSnaps, err := wal.ValidSnapshotEntries(wcfg, cfg.walDir())
 	if err != nil {
 		return nil, fmt.Errorf("failed to read WAL snapshot entries: %w", err)
 	}
-	snap, err := snaps.LoadNewestAvailable(walSnaps)
-	if err != nil && !errors.Is(err, snapfile.ErrNoSnapshot) {
+	sn, err := snaps.LoadNewestAvailable(walSnaps)
+	if err != nil && !errors.Is(err, snap.ErrNoSnapshot) {
 		return nil, err
 	}
-	if errors.Is(err, snapfile.ErrNoSnapshot) {
-		snap = nil
+	if errors.Is(err, snap.ErrNoSnapshot) {
+		sn = nil
 	}
 	ws := &walpb.Snapshot{}
-	if snap != nil {
-		ws = &walpb.Snapshot{Index: snap.GetMetadata().GetIndex(), Term: snap.GetMetadata().GetTerm(), ConfState: snap.GetMetadata().GetConfState()}
+	if sn != nil {
+		ws = &walpb.Snapshot{Index: sn.GetMetadata().GetIndex(), Term: sn.GetMetadata().GetTerm(), ConfState: sn.GetMetadata().GetConfState()}
 		lg.Info("recovered v3 backend from snapshot", zap.Uint64("snapshot-index", ws.Index))
 	}
 	w, md, hs, ents, err := openWAL(wcfg, cfg.walDir(), ws, lg)
@@ -104,9 +104,9 @@ func restartRaft(cfg *Config, lg *zap.Logger, wcfg wal.Config, snaps snapfile.St
 		w.Close()
 		return nil, fmt.Errorf("failed to read WAL metadata: %w", err)
 	}
-	st := &raftState{id: meta.GetNodeID(), cid: meta.GetClusterID(), wal: w, storage: raft.NewMemoryStorage(), snapshot: snap}
-	if snap != nil {
-		if err := st.storage.ApplySnapshot(snap); err != nil {
+	st := &raftState{id: meta.GetNodeID(), cid: meta.GetClusterID(), wal: w, storage: raft.NewMemoryStorage(), snapshot: sn}
+	if sn != nil {
+		if err := st.storage.ApplySnapshot(sn); err != nil {
 			w.Close()
 			return nil, err
 		}

@@ -17,10 +17,10 @@ import (
 
 	"github.com/etcdgo/etcd/mvcc/v3"
 	"github.com/etcdgo/etcd/mvcc/v3/backend"
+	"github.com/etcdgo/etcd/raftwal/v3/snap"
 	"github.com/etcdgo/etcd/server/v3/etcdserver/apply"
 	"github.com/etcdgo/etcd/server/v3/etcdserver/errs"
 	"github.com/etcdgo/etcd/server/v3/etcdserver/membership"
-	"github.com/etcdgo/etcd/server/v3/etcdserver/snapfile"
 	"github.com/etcdgo/etcd/server/v3/lease"
 )
 
@@ -69,7 +69,7 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 	if err := os.MkdirAll(cfg.snapDir(), 0o700); err != nil {
 		return nil, fmt.Errorf("cannot access data directory: %w", err)
 	}
-	snaps := snapfile.Dir(cfg.snapDir())
+	snaps := snap.New(snap.Config{Logger: lg}, cfg.snapDir())
 	rs, err := bootstrapRaft(&cfg, lg, snaps)
 	if err != nil {
 		return nil, err

@@ -8,7 +8,6 @@ import (
 	"github.com/etcdgo/etcd/mvcc/v3/backend"
 	"github.com/etcdgo/etcd/raftwal/v3/wal"
 	"github.com/etcdgo/etcd/raftwal/v3/walpb"
-	"github.com/etcdgo/etcd/server/v3/etcdserver/snapfile"
 )
 
 // maxSnapFiles is how many snapshot files are kept (etcd's --max-snapshots).
@@ -19,6 +18,13 @@ const maxSnapFiles = 5
 // the snapshot file, then the WAL snapshot record, releases older WAL
 // segments and compacts the in-memory raft log, keeping catchUp entries for
 // slow followers.
+// snapStore is what the server needs from snapshot files (raftwal/snap).
+type snapStore interface {
+	SaveSnap(s *raftpb.Snapshot) error
+	LoadNewestAvailable(walSnaps []*walpb.Snapshot) (*raftpb.Snapshot, error)
+	Purge(max int) ([]string, error)
+}
+
 type snapshotter struct {
 	lg        *zap.Logger
 	count     uint64
@@ -26,7 +32,7 @@ type snapshotter struct {
 	be        *backend.Backend
 	storage   *raft.MemoryStorage
 	wal       *wal.WAL
-	files     snapfile.Dir
+	files     snapStore
 	confState func() *raftpb.ConfState
 
 	snapIndex uint64
@@ -58,7 +64,9 @@ func (s *snapshotter) snapshot(applied, term uint64) {
 	if err := s.wal.ReleaseLockTo(applied); err != nil {
 		s.lg.Warn("failed to release WAL locks", zap.Error(err))
 	}
-	s.files.Purge(maxSnapFiles)
+	if _, err := s.files.Purge(maxSnapFiles); err != nil {
+		s.lg.Warn("failed to purge snapshot files", zap.Error(err))
+	}
 	s.snapIndex = applied
 	s.lg.Info("saved snapshot", zap.Uint64("snapshot-index", applied))
 	if applied > s.catchUp {
