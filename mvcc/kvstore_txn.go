@@ -80,18 +80,29 @@ func rangeKeys(ctx context.Context, s *Store, tx backend.UnsafeReader, key, end 
 	// bytes; keys and values alias the copied bytes.
 	vals := make([]mvccpb.KeyValue, len(revs))
 	kvs := make([]*mvccpb.KeyValue, len(revs))
-	var keyBuf [MarkedRevBytesLen]byte
-	raw := make([][]byte, len(revs))
-	size := 0
-	for i, r := range revs {
-		if i&1023 == 1023 && ctx.Err() != nil {
+	var raw [][]byte
+	if len(revs) == 1 {
+		var keyBuf [MarkedRevBytesLen]byte
+		raw = [][]byte{tx.UnsafeGet(backend.Key, AppendRevisionKey(keyBuf[:0], revs[0], false))}
+	} else {
+		if ctx.Err() != nil {
 			return nil, fmt.Errorf("mvcc: range: %w", ctx.Err())
 		}
-		v := tx.UnsafeGet(backend.Key, AppendRevisionKey(keyBuf[:0], r, false))
-		if v == nil {
-			panic(fmt.Sprintf("mvcc: range: revision %d.%d of the index is missing from the backend", r.Main, r.Sub))
+		keyArena := make([]byte, 0, len(revs)*RevBytesLen)
+		keys := make([][]byte, len(revs))
+		for i, r := range revs {
+			off := len(keyArena)
+			keyArena = AppendRevisionKey(keyArena, r, false)
+			keys[i] = keyArena[off:len(keyArena):len(keyArena)]
 		}
-		raw[i] = v
+		raw = keys // reuse: each key is replaced by its value
+		tx.UnsafeGetMany(backend.Key, keys, raw)
+	}
+	size := 0
+	for i, v := range raw {
+		if v == nil {
+			panic(fmt.Sprintf("mvcc: range: revision %d.%d of the index is missing from the backend", revs[i].Main, revs[i].Sub))
+		}
 		size += len(v)
 	}
 	arena := make([]byte, 0, size)

@@ -268,6 +268,9 @@ func (r *readTx) UnsafeRange(bk Bucket, key, end []byte, limit int64) ([][]byte,
 func (r *readTx) UnsafeGet(bk Bucket, key []byte) []byte {
 	return mergedGet(r.b.rview.tx, r.b.rbuf.bucket(bk, false), bk, key)
 }
+func (r *readTx) UnsafeGetMany(bk Bucket, keys, vals [][]byte) {
+	mergedGetMany(r.b.rview.tx, r.b.rbuf.bucket(bk, false), bk, keys, vals)
+}
 func (r *readTx) UnsafeForEach(bk Bucket, fn func(k, v []byte) error) error {
 	return forEach(r.b.rview.tx, r.b.rbuf.bucket(bk, false), bk, fn)
 }
@@ -291,6 +294,9 @@ func (r *concurrentReadTx) UnsafeRange(bk Bucket, key, end []byte, limit int64) 
 }
 func (r *concurrentReadTx) UnsafeGet(bk Bucket, key []byte) []byte {
 	return mergedGet(r.v.tx, r.buf.bucket(bk, false), bk, key)
+}
+func (r *concurrentReadTx) UnsafeGetMany(bk Bucket, keys, vals [][]byte) {
+	mergedGetMany(r.v.tx, r.buf.bucket(bk, false), bk, keys, vals)
 }
 func (r *concurrentReadTx) UnsafeForEach(bk Bucket, fn func(k, v []byte) error) error {
 	return forEach(r.v.tx, r.buf.bucket(bk, false), bk, fn)

@@ -105,6 +105,10 @@ func (t *batchTx) UnsafeGet(bk Bucket, key []byte) []byte {
 	return mergedGet(t.tx, nil, bk, key)
 }
 
+func (t *batchTx) UnsafeGetMany(bk Bucket, keys, vals [][]byte) {
+	mergedGetMany(t.tx, nil, bk, keys, vals)
+}
+
 func (t *batchTx) UnsafeForEach(bk Bucket, fn func(k, v []byte) error) error {
 	return forEach(t.tx, nil, bk, fn)
 }

@@ -14,6 +14,9 @@ type UnsafeReader interface {
 	UnsafeRange(b Bucket, key, end []byte, limit int64) (keys [][]byte, vals [][]byte)
 	// UnsafeGet returns the value of one key, or nil. It does not allocate.
 	UnsafeGet(b Bucket, key []byte) []byte
+	// UnsafeGetMany sets vals[i] to the value of keys[i] (nil if absent),
+	// reusing one cursor; len(vals) must be len(keys).
+	UnsafeGetMany(b Bucket, keys, vals [][]byte)
 	// UnsafeForEach calls fn for every pair of the bucket in key order.
 	UnsafeForEach(b Bucket, fn func(k, v []byte) error) error
 }
@@ -135,6 +138,32 @@ func mergedGet(tx *bolt.Tx, bb *bucketBuffer, b Bucket, key []byte) []byte {
 		return nil
 	}
 	return bk.Get(key)
+}
+
+// mergedGetMany is mergedGet for many keys with one bolt cursor.
+func mergedGetMany(tx *bolt.Tx, bb *bucketBuffer, b Bucket, keys, vals [][]byte) {
+	var c *bolt.Cursor
+	if tx != nil {
+		if bk := tx.Bucket(b.Name); bk != nil {
+			c = bk.Cursor()
+		}
+	}
+	for i, key := range keys {
+		vals[i] = nil
+		if bb != nil {
+			if j, ok := bb.search(key); ok {
+				if !bb.ents[j].del {
+					vals[i] = bb.ents[j].val
+				}
+				continue
+			}
+		}
+		if c != nil {
+			if k, v := c.Seek(key); bytes.Equal(k, key) {
+				vals[i] = v
+			}
+		}
+	}
 }
 
 func rangeCollect(tx *bolt.Tx, bb *bucketBuffer, b Bucket, key, end []byte, limit int64) (keys, vals [][]byte) {

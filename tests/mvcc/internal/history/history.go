@@ -107,9 +107,9 @@ func parseOp(s string) (Op, error) {
 
 // KV is a key-value as read back.
 type KV struct {
-	Key, Value                            string
+	Key, Value                           string
 	CreateRevision, ModRevision, Version int64
-	Lease                                 int64
+	Lease                                int64
 }
 
 // RangeAt is the whole keyspace read at one revision.
