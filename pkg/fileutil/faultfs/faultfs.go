@@ -59,7 +59,7 @@ type Injector func(op Op, path string) error
 type Crash struct {
 	// KeepSectors is how many SectorSize sectors of each file's unsynced
 	// data survive, counted from the first sector holding unsynced data.
-	// Negative keeps all of it.
+	// Negative keeps all of it, and every unsynced directory entry too.
 	KeepSectors int
 	// Zero makes lost bytes read back as zeros, keeping the file size
 	// the writes produced, instead of reverting to the old bytes and size.
