@@ -153,7 +153,10 @@ func (e *Etcd) serveClients() {
 		cl.grpc = v3rpc.NewServer(e.Server, v3rpc.Config{MaxRequestBytes: e.Config.MaxRequestBytes, MaxTxnOps: e.Config.MaxTxnOps, Logger: e.lg})
 		cl.http = &http.Server{Handler: newHTTPHandler(e.Server, e.lg), ErrorLog: nil}
 		cl.mux = cmux.New(cl.l)
-		grpcL := cl.mux.MatchWithWriters(cmux.HTTP2MatchHeaderFieldSendSettings("content-type", "application/grpc"))
+		// Every HTTP/2 connection is gRPC, as in etcd: clients may send
+		// "application/grpc+proto" (a forced codec names its subtype), so
+		// matching the content-type exactly would turn them away.
+		grpcL := cl.mux.Match(cmux.HTTP2())
 		httpL := cl.mux.Match(cmux.Any())
 		e.lg.Warn("serving client traffic insecurely; this is strongly discouraged!", zap.String("address", cl.l.Addr().String()))
 		e.goServe(func() error { return cl.grpc.Serve(grpcL) })
