@@ -2,6 +2,7 @@ package mvcc
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/etcdgo/etcd/api/v3/mvccpb"
@@ -34,6 +35,9 @@ type WatchableStore struct {
 	synced   watcherGroup
 	unsynced map[*watcher]struct{}
 	victims  map[*watcher]struct{}
+
+	// victimsTotal counts watchers parked because their channel was full.
+	victimsTotal atomic.Int64
 
 	kick  chan struct{}
 	stopc chan struct{}
@@ -263,6 +267,7 @@ func (ws *WatchableStore) deliver(w *watcher, rev int64, evs []*mvccpb.Event) {
 	w.state = stateVictim
 	w.victim = &r
 	ws.victims[w] = struct{}{}
+	ws.victimsTotal.Add(1)
 	ws.kickSync()
 }
 
@@ -378,6 +383,7 @@ func (ws *WatchableStore) syncWatchers() bool {
 				w.victim = &r
 				w.minRev = next
 				ws.victims[w] = struct{}{}
+				ws.victimsTotal.Add(1)
 				continue
 			}
 		}
