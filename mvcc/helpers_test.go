@@ -1,6 +1,7 @@
 package mvcc
 
 import (
+	"github.com/etcdgo/etcd/api/v3/mvccpb"
 	"path/filepath"
 	"testing"
 	"time"
@@ -30,4 +31,13 @@ func newTestStore(t testing.TB) (*WatchableStore, *backend.Backend, string) {
 		_ = b.Close()
 	})
 	return s, b, path
+}
+
+func decodeKV(t testing.TB, v []byte) *mvccpb.KeyValue {
+	t.Helper()
+	kv := &mvccpb.KeyValue{}
+	if err := kv.UnmarshalVT(v); err != nil {
+		t.Fatal(err)
+	}
+	return kv
 }
