@@ -179,3 +179,30 @@ func copyDB(dst, src *bolt.DB) error {
 	}
 	return dtx.Commit()
 }
+
+// ReplaceFile swaps the backend's file for the bbolt file at path (a
+// database received from the leader): pending writes are committed, the
+// current file is closed, path is renamed over it and reopened. The
+// Backend value stays the same, so its users keep their references.
+func (b *Backend) ReplaceFile(path string) error {
+	b.batch.Lock()
+	defer b.batch.Unlock()
+	b.batch.commitLocked(true)
+	b.rmu.Lock()
+	defer b.rmu.Unlock()
+	b.rview.release(true)
+	b.rview = nil
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.db.Close(); err != nil {
+		return b.reopenLocked(fmt.Errorf("backend: replace: close: %w", err))
+	}
+	if err := os.Rename(path, b.cfg.Path); err != nil {
+		return b.reopenLocked(fmt.Errorf("backend: replace: rename: %w", err))
+	}
+	if err := b.reopenLocked(nil); err != nil {
+		return err
+	}
+	b.lg.Info("replaced backend file", zap.String("from", path), zap.Int64("size", b.size.Load()))
+	return nil
+}
