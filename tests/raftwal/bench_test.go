@@ -23,13 +23,28 @@ type saver interface {
 // entries with a HardState, for our WAL and etcd's, in the same run:
 //
 //	go test ./tests/raftwal -run '^$' -bench BenchmarkSave -benchtime 2s
-func BenchmarkSave(b *testing.B) {
+func BenchmarkSave(b *testing.B) { benchmarkSave(b, true) }
+
+// BenchmarkSaveNoFsync is BenchmarkSave with fsync off in both WALs
+// (etcd's --unsafe-no-fsync): the CPU and write(2) cost alone, which is
+// steadier than fsync on a shared disk.
+func BenchmarkSaveNoFsync(b *testing.B) { benchmarkSave(b, false) }
+
+func benchmarkSave(b *testing.B, fsync bool) {
 	impls := []struct {
 		name   string
 		create func(dir string) (saver, error)
 	}{
-		{"ours", func(dir string) (saver, error) { return wal.Create(wal.Config{}, dir, []byte("metadata")) }},
-		{"etcd", func(dir string) (saver, error) { return etcdwal.Create(zap.NewNop(), dir, []byte("metadata")) }},
+		{"ours", func(dir string) (saver, error) {
+			return wal.Create(wal.Config{UnsafeNoFsync: !fsync}, dir, []byte("metadata"))
+		}},
+		{"etcd", func(dir string) (saver, error) {
+			w, err := etcdwal.Create(zap.NewNop(), dir, []byte("metadata"))
+			if err == nil && !fsync {
+				w.SetUnsafeNoFsync()
+			}
+			return w, err
+		}},
 	}
 	for _, batch := range []int{1, 10, 100} {
 		for _, impl := range impls {
