@@ -107,3 +107,8 @@ type Lessor interface {
 	// GetLease returns the lease key belongs to, or 0.
 	GetLease(key string) int64
 }
+
+var (
+	_ KV          = (*Store)(nil)
+	_ WatchableKV = (*WatchableStore)(nil)
+)

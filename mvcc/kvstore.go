@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/etcdgo/etcd/api/v3/mvccpb"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
 	"github.com/etcdgo/etcd/mvcc/v3/backend"
@@ -27,6 +28,8 @@ type StoreConfig struct {
 	CompactionSleepInterval time.Duration
 	// Logger; nil means no logging.
 	Logger *zap.Logger
+	// Registerer, when non-nil, receives the store's prometheus metrics.
+	Registerer prometheus.Registerer
 	// KillPoint, when non-nil, is called at each durability step of put and
 	// compaction ("compact/scheduled", "compact/batch", "compact/finished").
 	KillPoint func(point string)
@@ -82,6 +85,7 @@ func NewStore(b *backend.Backend, le Lessor, cfg StoreConfig) (*Store, error) {
 	if err := s.restore(); err != nil {
 		return nil, err
 	}
+	s.registerMetrics(cfg.Registerer)
 	return s, nil
 }
 

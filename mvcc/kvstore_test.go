@@ -1,8 +1,11 @@
 package mvcc
 
 import (
+	"path/filepath"
+
 	"context"
 	"errors"
+	"github.com/prometheus/client_golang/prometheus"
 	"testing"
 )
 
@@ -59,5 +62,31 @@ func TestStoreBasic(t *testing.T) {
 	h2, _, _ := s2.HashByRev(0)
 	if h1 != h2 {
 		t.Fatal(h1, h2)
+	}
+}
+
+func TestMetricsRegistered(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	b := openTestBackend(t, filepath.Join(t.TempDir(), "db"))
+	defer b.Close()
+	s, err := NewWatchableStore(b, nil, StoreConfig{Registerer: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Put([]byte("a"), []byte("b"), 0)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, mf := range mfs {
+		got[mf.GetName()] = mf.GetMetric()[0].GetGauge().GetValue()
+	}
+	if got["etcd_debugging_mvcc_current_revision"] != 2 || got["etcd_debugging_mvcc_keys_total"] != 1 {
+		t.Fatalf("%v", got)
+	}
+	if _, ok := got["etcd_mvcc_db_total_size_in_bytes"]; !ok {
+		t.Fatalf("%v", got)
 	}
 }

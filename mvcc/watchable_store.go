@@ -101,6 +101,7 @@ func NewWatchableStore(b *backend.Backend, le Lessor, cfg StoreConfig) (*Watchab
 		donec:    make(chan struct{}),
 	}
 	s.notifier = ws
+	ws.registerWatchMetrics(cfg.Registerer)
 	go ws.run()
 	return ws, nil
 }
@@ -374,7 +375,7 @@ func (ws *WatchableStore) syncWatchers() bool {
 			}
 		}
 		wevs = w.filter(wevs)
-		next := upTo + 1
+		next := max(upTo+1, w.minRev)
 		if len(wevs) > 0 {
 			r := WatchResponse{WatchID: w.id, Events: wevs, Revision: upTo}
 			if !w.send(r) {
