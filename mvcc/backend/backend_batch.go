@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"bytes"
 	"fmt"
 	"sync"
 	"time"
@@ -18,6 +19,9 @@ type batchTx struct {
 	wbuf         txBuffer
 	pending      int
 	pendingBytes int
+	// cursors caches one bbolt cursor per bucket for deletes; valid for the
+	// current bbolt transaction only.
+	cursors map[uint8]*bolt.Cursor
 }
 
 func (t *batchTx) Lock() { t.mu.Lock() }
@@ -61,6 +65,7 @@ func (t *batchTx) UnsafeDeleteBucket(bk Bucket) {
 	if err := t.tx.DeleteBucket(bk.Name); err != nil && err != bolt.ErrBucketNotFound {
 		panic(fmt.Errorf("backend: delete bucket %q: %w", bk.Name, err))
 	}
+	delete(t.cursors, bk.ID)
 	// Readers must stop seeing the bucket's buffered writes too.
 	t.b.rmu.Lock()
 	if bb := t.b.rbuf.bucket(bk, false); bb != nil {
@@ -90,10 +95,21 @@ func (t *batchTx) UnsafePut(bk Bucket, key, value []byte)    { t.put(bk, key, va
 func (t *batchTx) UnsafeSeqPut(bk Bucket, key, value []byte) { t.put(bk, key, value, true) }
 
 func (t *batchTx) UnsafeDelete(bk Bucket, key []byte) {
-	if err := t.bucket(bk).Delete(key); err != nil {
-		panic(fmt.Errorf("backend: delete in %q: %w", bk.Name, err))
+	c := t.cursors[bk.ID]
+	if c == nil {
+		c = t.bucket(bk).Cursor()
+		if t.cursors == nil {
+			t.cursors = make(map[uint8]*bolt.Cursor)
+		}
+		t.cursors[bk.ID] = c
 	}
-	t.wbuf.del(bk, key)
+	if k, _ := c.Seek(key); k != nil && bytes.Equal(k, key) {
+		if err := c.Delete(); err != nil {
+			panic(fmt.Errorf("backend: delete in %q: %w", bk.Name, err))
+		}
+	}
+	// The key may alias bbolt memory that the commit recycles.
+	t.wbuf.del(bk, append([]byte(nil), key...))
 	t.pending++
 }
 
@@ -160,6 +176,7 @@ func (t *batchTx) commitLocked(stop bool) {
 	old.release(false)
 
 	t.pending, t.pendingBytes = 0, 0
+	clear(t.cursors)
 	t.tx = nil
 	if !stop {
 		if t.tx, err = b.db.Begin(true); err != nil {

@@ -38,6 +38,42 @@ func (bb *bucketBuffer) set(e bufEntry) {
 	bb.ents[i] = e
 }
 
+// merge adds sorted entries (newer than the buffer's) in one pass.
+func (bb *bucketBuffer) merge(src []bufEntry) {
+	n := len(bb.ents)
+	switch {
+	case len(src) == 0:
+		return
+	case n == 0 || bytes.Compare(bb.ents[n-1].key, src[0].key) < 0:
+		bb.ents = append(bb.ents, src...)
+		return
+	case len(src) < 8:
+		for _, e := range src {
+			bb.set(e)
+		}
+		return
+	}
+	out := make([]bufEntry, 0, n+len(src))
+	i, j := 0, 0
+	for i < n && j < len(src) {
+		switch c := bytes.Compare(bb.ents[i].key, src[j].key); {
+		case c < 0:
+			out = append(out, bb.ents[i])
+			i++
+		case c > 0:
+			out = append(out, src[j])
+			j++
+		default:
+			out = append(out, src[j])
+			i++
+			j++
+		}
+	}
+	out = append(out, bb.ents[i:]...)
+	out = append(out, src[j:]...)
+	bb.ents = out
+}
+
 // from returns the index of the first entry >= key.
 func (bb *bucketBuffer) from(key []byte) int {
 	i, _ := bb.search(key)
@@ -93,9 +129,7 @@ func (tb *txBuffer) mergeInto(dst *txBuffer) {
 			continue
 		}
 		d := dst.bucket(Bucket{ID: uint8(id)}, true)
-		for _, e := range bb.ents {
-			d.set(e)
-		}
+		d.merge(bb.ents)
 		dst.n += len(bb.ents)
 	}
 }

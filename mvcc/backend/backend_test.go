@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -271,4 +272,43 @@ func TestConcurrentReadersAndWriters(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+}
+
+func TestBufferMerge(t *testing.T) {
+	mk := func(spec string) []bufEntry {
+		var out []bufEntry
+		for _, f := range strings.Fields(spec) {
+			e := bufEntry{key: []byte(f[:1])}
+			if f[1:] == "-" {
+				e.del = true
+			} else {
+				e.val = []byte(f[1:])
+			}
+			out = append(out, e)
+		}
+		return out
+	}
+	show := func(es []bufEntry) string {
+		var parts []string
+		for _, e := range es {
+			if e.del {
+				parts = append(parts, string(e.key)+"-")
+			} else {
+				parts = append(parts, string(e.key)+string(e.val))
+			}
+		}
+		return strings.Join(parts, " ")
+	}
+	for _, tc := range []struct{ dst, src, want string }{
+		{"", "a1 b1", "a1 b1"},
+		{"a1 b1", "c2 d2", "a1 b1 c2 d2"},
+		{"b1 d1", "a2 b2", "a2 b2 d1"},
+		{"a1 c1 e1 g1 i1 k1 m1 o1 q1", "b2 c2 d2 e- f2 h2 j2 l2 n2", "a1 b2 c2 d2 e- f2 g1 h2 i1 j2 k1 l2 m1 n2 o1 q1"},
+	} {
+		bb := &bucketBuffer{ents: mk(tc.dst)}
+		bb.merge(mk(tc.src))
+		if got := show(bb.ents); got != tc.want {
+			t.Errorf("merge(%q, %q) = %q, want %q", tc.dst, tc.src, got, tc.want)
+		}
+	}
 }
