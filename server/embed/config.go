@@ -78,6 +78,15 @@ type Config struct {
 	BackendBatchLimit    int
 	// UnsafeNoFsync disables fsync (--unsafe-no-fsync): tests only.
 	UnsafeNoFsync bool
+
+	// WatchProgressNotifyInterval is --watch-progress-notify-interval
+	// (0: 10 minutes).
+	WatchProgressNotifyInterval time.Duration
+	// LeaseCheckpointInterval is how often remaining lease TTLs are
+	// checkpointed through raft (0: 5 minutes). Checkpoints are on unless
+	// DisableLeaseCheckpoint is set (etcd has them off by default).
+	LeaseCheckpointInterval time.Duration
+	DisableLeaseCheckpoint  bool
 }
 
 func mustURLs(s string) []url.URL {

@@ -30,6 +30,7 @@ type Etcd struct {
 	peers     []net.Listener
 	clients   []*clientListener
 	compactor *compactor.Compactor
+	self      *selfClient
 	errc      chan error
 
 	wg        sync.WaitGroup
@@ -92,25 +93,27 @@ func StartEtcd(inCfg *Config) (e *Etcd, err error) {
 	}
 	retention, _ := compactor.ParseRetention(cfg.AutoCompactionMode, cfg.AutoCompactionRetention)
 	scfg := etcdserver.Config{
-		Name:                   cfg.Name,
-		DataDir:                cfg.DataDir(),
-		WalDir:                 cfg.WalDir,
-		PeerURLs:               urlStrings(cfg.AdvertisePeerUrls),
-		ClientURLs:             urlStrings(cfg.AdvertiseClientUrls),
-		InitialCluster:         ic,
-		NewCluster:             cfg.ClusterState == ClusterStateFlagNew,
-		InitialToken:           cfg.InitialClusterToken,
-		SnapshotCount:          cfg.SnapshotCount,
-		SnapshotCatchUpEntries: cfg.SnapshotCatchUpEntries,
-		TickMs:                 cfg.TickMs,
-		ElectionTicks:          int(cfg.ElectionMs / cfg.TickMs),
-		MaxRequestBytes:        cfg.MaxRequestBytes,
-		MaxTxnOps:              cfg.MaxTxnOps,
-		QuotaBackendBytes:      quota(cfg.QuotaBackendBytes),
-		BackendBatchInterval:   cfg.BackendBatchInterval,
-		BackendBatchLimit:      cfg.BackendBatchLimit,
-		UnsafeNoFsync:          cfg.UnsafeNoFsync,
-		Logger:                 e.lg,
+		Name:                    cfg.Name,
+		DataDir:                 cfg.DataDir(),
+		WalDir:                  cfg.WalDir,
+		PeerURLs:                urlStrings(cfg.AdvertisePeerUrls),
+		ClientURLs:              urlStrings(cfg.AdvertiseClientUrls),
+		InitialCluster:          ic,
+		NewCluster:              cfg.ClusterState == ClusterStateFlagNew,
+		InitialToken:            cfg.InitialClusterToken,
+		SnapshotCount:           cfg.SnapshotCount,
+		SnapshotCatchUpEntries:  cfg.SnapshotCatchUpEntries,
+		TickMs:                  cfg.TickMs,
+		ElectionTicks:           int(cfg.ElectionMs / cfg.TickMs),
+		MaxRequestBytes:         cfg.MaxRequestBytes,
+		MaxTxnOps:               cfg.MaxTxnOps,
+		QuotaBackendBytes:       quota(cfg.QuotaBackendBytes),
+		BackendBatchInterval:    cfg.BackendBatchInterval,
+		BackendBatchLimit:       cfg.BackendBatchLimit,
+		UnsafeNoFsync:           cfg.UnsafeNoFsync,
+		LeaseCheckpointInterval: cfg.LeaseCheckpointInterval,
+		DisableLeaseCheckpoint:  cfg.DisableLeaseCheckpoint,
+		Logger:                  e.lg,
 	}
 	if e.Server, err = etcdserver.New(scfg); err != nil {
 		return e, err
@@ -120,6 +123,9 @@ func StartEtcd(inCfg *Config) (e *Etcd, err error) {
 	}
 	e.Server.Start()
 	e.compactor.Start()
+	if err = e.startSelfClient(); err != nil {
+		return e, err
+	}
 	e.serveClients()
 	e.wg.Add(1)
 	go func() {
@@ -150,7 +156,7 @@ func urlStrings(us []url.URL) []string {
 
 func (e *Etcd) serveClients() {
 	for _, cl := range e.clients {
-		cl.grpc = v3rpc.NewServer(e.Server, v3rpc.Config{MaxRequestBytes: e.Config.MaxRequestBytes, MaxTxnOps: e.Config.MaxTxnOps, Logger: e.lg})
+		cl.grpc = v3rpc.NewServer(e.Server, e.grpcConfig(e.selfServices()...))
 		cl.http = &http.Server{Handler: newHTTPHandler(e.Server, e.lg), ErrorLog: nil}
 		cl.mux = cmux.New(cl.l)
 		// Every HTTP/2 connection is gRPC, as in etcd: clients may send
@@ -219,6 +225,7 @@ func (e *Etcd) Close() {
 			l.Close()
 		}
 		e.compactor.Stop()
+		e.stopSelfClient()
 		if e.Server != nil {
 			e.Server.Close()
 		}

@@ -32,6 +32,9 @@ type flagValues struct {
 	backendBatchInterval                                     time.Duration
 	backendBatchLimit                                        int
 	maxSnapshots, maxWALs                                    uint
+	watchProgressNotifyInterval                              time.Duration
+	leaseCheckpointInterval                                  time.Duration
+	disableLeaseCheckpoint                                   bool
 }
 
 func addFlags(fs *pflag.FlagSet, v *flagValues) {
@@ -64,6 +67,7 @@ func addFlags(fs *pflag.FlagSet, v *flagValues) {
 	fs.IntVar(&v.backendBatchLimit, "backend-batch-limit", 0, "BackendBatchLimit is the maximum operations before commit the backend transaction.")
 	fs.UintVar(&v.maxSnapshots, "max-snapshots", embed.DefaultMaxSnapshots, "Maximum number of snapshot files to retain (0 is unlimited).")
 	fs.UintVar(&v.maxWALs, "max-wals", embed.DefaultMaxWALs, "Maximum number of wal files to retain (0 is unlimited).")
+	addLeaseWatchFlags(fs, v)
 }
 
 // flagToEnv is etcd's ETCD_ + upper-cased flag name with '-' as '_'.
@@ -163,6 +167,9 @@ func toEmbed(fs *pflag.FlagSet, v *flagValues) (*embed.Config, error) {
 	cfg.UnsafeNoFsync = v.unsafeNoFsync
 	cfg.BackendBatchInterval = v.backendBatchInterval
 	cfg.BackendBatchLimit = v.backendBatchLimit
+	cfg.WatchProgressNotifyInterval = v.watchProgressNotifyInterval
+	cfg.LeaseCheckpointInterval = v.leaseCheckpointInterval
+	cfg.DisableLeaseCheckpoint = v.disableLeaseCheckpoint
 	urls := []struct {
 		flag string
 		val  string

@@ -34,6 +34,9 @@ type applyLoop struct {
 	// applying is the entry being applied; the indexed KV sets the
 	// consistent index to it when a write transaction begins.
 	applyingIndex, applyingTerm uint64
+	// onTermStart is called when a leader's empty entry of a term is
+	// applied (the lessor is promoted then).
+	onTermStart func(term uint64)
 }
 
 // indexedKV makes every write transaction set the consistent index to the
@@ -87,7 +90,11 @@ func (a *applyLoop) applyEntry(e *raftpb.Entry) {
 
 func (a *applyLoop) applyNormal(e *raftpb.Entry) {
 	if len(e.Data) == 0 {
-		return // a new leader's empty entry
+		// A new leader's empty entry.
+		if a.onTermStart != nil {
+			a.onTermStart(e.GetTerm())
+		}
+		return
 	}
 	var r pb.InternalRaftRequest
 	if err := r.UnmarshalVT(e.Data); err != nil {

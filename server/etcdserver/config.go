@@ -37,6 +37,11 @@ type Config struct {
 	BackendBatchLimit    int
 	// UnsafeNoFsync skips fsync (tests only).
 	UnsafeNoFsync bool
+	// LeaseCheckpointInterval is how often the leader checkpoints remaining
+	// lease TTLs through raft (0: 5 minutes); DisableLeaseCheckpoint turns
+	// checkpoints off (etcd has them off unless its feature gate is set).
+	LeaseCheckpointInterval time.Duration
+	DisableLeaseCheckpoint  bool
 
 	// Transport carries raft messages to peers (nil: single member).
 	Transport Transport

@@ -33,10 +33,14 @@ type EtcdServer struct {
 	id, cid uint64
 
 	be      *backend.Backend
-	kv      *mvcc.Store
+	kv      *mvcc.WatchableStore
 	ci      *consistentIndex
 	members *membership.Store
 	lessor  lease.Lessor
+	leases  *lease.Store
+	primary *lease.Primary
+	revoker *leaseRevoker
+	fwd     leaseForwarder
 
 	raft    *raftNode
 	apply   *applyLoop
@@ -98,7 +102,10 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 		be.Close()
 		return nil, fmt.Errorf("database file (index %d) does not match with snapshot (index %d)", idx, snapIdx)
 	}
-	kv, err := mvcc.NewStore(be, nil, mvcc.StoreConfig{Logger: lg})
+	// Leases load before the KV store, which attaches its keys to them.
+	lb := &indexedBackend{be: be}
+	leases := lease.NewStore(lease.StoreConfig{Backend: lb, MinTTL: minLeaseTTL(cfg.ElectionTicks, time.Duration(cfg.TickMs)*time.Millisecond), Logger: lg})
+	kv, err := mvcc.NewWatchableStore(be, leases, mvcc.StoreConfig{Logger: lg})
 	if err != nil {
 		be.Close()
 		return nil, fmt.Errorf("failed to open mvcc store: %w", err)
@@ -106,7 +113,7 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 
 	s := &EtcdServer{
 		cfg: cfg, lg: lg, id: rs.id, cid: rs.cid, be: be, kv: kv, ci: ci,
-		members: membership.NewStore(be), lessor: lease.NoLessor{},
+		members: membership.NewStore(be), lessor: leases, leases: leases,
 		wait: newWaitRegistry(), reqIDs: newIDGenerator(rs.id, time.Now()),
 		readyc: make(chan struct{}), stopc: make(chan struct{}), donec: make(chan struct{}), errc: make(chan error, 1),
 	}
@@ -147,7 +154,8 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 	s.raft.fatal = s.fatal
 
 	s.apply = &applyLoop{lg: lg, be: be, ci: ci, members: s.members, wait: s.wait, applied: s.applied}
-	s.apply.applier = apply.New(apply.Config{KV: indexedKV{KV: kv, loop: s.apply}, Lessor: s.lessor, Logger: lg})
+	s.apply.applier = apply.New(apply.Config{KV: indexedKV{KV: kv, loop: s.apply}, Lessor: s.lessor, Leases: leases, Logger: lg})
+	s.wireLeases(lb)
 	s.apply.snaps = &snapshotter{
 		lg: lg, count: cfg.SnapshotCount, catchUp: cfg.SnapshotCatchUpEntries, be: be, storage: rs.storage,
 		wal: rs.wal, files: snaps, confState: s.raft.ConfState, snapIndex: rs.snapshot.GetMetadata().GetIndex(),
@@ -167,6 +175,9 @@ func (s *EtcdServer) Start() {
 	s.g.Go(func() { s.apply.run(s.raft.applyc, s.stopc) })
 	s.g.Go(s.reads.run)
 	s.g.Go(s.publish)
+	s.g.Go(s.primary.Run)
+	s.g.Go(s.revoker.run)
+	s.g.Go(s.watchLeadership)
 }
 
 // publish records this member's name and client URLs through raft, as
@@ -217,8 +228,10 @@ func (s *EtcdServer) Err() <-chan error { return s.errc }
 func (s *EtcdServer) Close() {
 	s.closeOnce.Do(func() {
 		close(s.stopc)
+		s.primary.Stop()
 		s.raft.stop()
 		s.g.Wait()
+		s.closeForwarder()
 		s.kv.Close()
 		s.be.Close()
 		s.raft.wal.Close()
@@ -252,7 +265,7 @@ func (s *EtcdServer) AppliedIndex() uint64 { return s.apply.appliedIndex.Load() 
 func (s *EtcdServer) Backend() *backend.Backend { return s.be }
 
 // KV is the server's store.
-func (s *EtcdServer) KV() *mvcc.Store { return s.kv }
+func (s *EtcdServer) KV() *mvcc.Store { return s.kv.Store }
 
 // Members lists the cluster members.
 func (s *EtcdServer) Members() []membership.Member { return s.members.Members() }

@@ -1,4 +1,8 @@
-// Package lease is the seam between the apply layer and the lease
-// subsystem. Until leases are implemented, NoLessor knows no leases: every
-// lease ID other than 0 is reported as not found.
+// Package lease keeps leases: the replicated state (Store: IDs, granted
+// TTLs, checkpointed remaining TTLs and attached keys, persisted in the
+// backend's "lease" bucket as etcd's leasepb.Lease keyed by the 8-byte
+// big-endian ID) and the leader-only clock (Primary: expiry deadlines,
+// renewals and the checkpoint schedule). The Store changes only when a
+// raft entry is applied; the Primary only proposes (revocations of expired
+// leases and checkpoints) and never changes the Store itself.
 package lease

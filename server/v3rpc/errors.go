@@ -10,6 +10,7 @@ import (
 
 	"github.com/etcdgo/etcd/mvcc/v3"
 	"github.com/etcdgo/etcd/server/v3/etcdserver/errs"
+	"github.com/etcdgo/etcd/server/v3/lease"
 )
 
 // errTable maps sentinel errors to etcd's gRPC errors.
@@ -21,6 +22,9 @@ var errTable = []struct {
 	{mvcc.ErrFutureRev, rpctypes.ErrGRPCFutureRev},
 	{errs.ErrKeyNotFound, rpctypes.ErrGRPCKeyNotFound},
 	{errs.ErrLeaseNotFound, rpctypes.ErrGRPCLeaseNotFound},
+	{lease.ErrLeaseNotFound, rpctypes.ErrGRPCLeaseNotFound},
+	{lease.ErrLeaseExists, rpctypes.ErrGRPCLeaseExist},
+	{lease.ErrLeaseTTLTooLarge, rpctypes.ErrGRPCLeaseTTLTooLarge},
 	{errs.ErrRequestTooLarge, rpctypes.ErrGRPCRequestTooLarge},
 	{errs.ErrNoSpace, rpctypes.ErrGRPCNoSpace},
 	{errs.ErrStopped, rpctypes.ErrGRPCStopped},

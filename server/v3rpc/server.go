@@ -3,6 +3,7 @@ package v3rpc
 import (
 	"context"
 	"math"
+	"time"
 
 	"github.com/etcdgo/etcd/api/v3/codec"
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
@@ -39,6 +40,11 @@ type Config struct {
 	MaxRequestBytes uint
 	MaxTxnOps       uint
 	Logger          *zap.Logger
+	// WatchProgressNotifyInterval is etcd's --watch-progress-notify-interval
+	// (0: 10 minutes).
+	WatchProgressNotifyInterval time.Duration
+	// Register adds more services (lock, election) to the gRPC server.
+	Register []func(*grpc.Server)
 }
 
 // grpcOverheadBytes is the slack etcd allows above --max-request-bytes for
@@ -62,13 +68,15 @@ func NewServer(s Server, cfg Config, opts ...grpc.ServerOption) *grpc.Server {
 	h := &header{s: s}
 	pb.RegisterKVServer(gs, &kvServer{s: s, hdr: h, maxTxnOps: int(cfg.MaxTxnOps)})
 	pb.RegisterMaintenanceServer(gs, &maintenanceServer{s: s, hdr: h})
-	pb.RegisterWatchServer(gs, pb.UnimplementedWatchServer{})
-	pb.RegisterLeaseServer(gs, pb.UnimplementedLeaseServer{})
+	registerWatchLease(gs, s, h, cfg)
 	pb.RegisterClusterServer(gs, pb.UnimplementedClusterServer{})
 	pb.RegisterAuthServer(gs, pb.UnimplementedAuthServer{})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	healthpb.RegisterHealthServer(gs, hs)
+	for _, reg := range cfg.Register {
+		reg(gs)
+	}
 	return gs
 }
 

@@ -38,6 +38,9 @@ const (
 	KindDeleteRange
 	KindTxn
 	KindCompaction
+	KindLeaseGrant
+	KindLeaseRevoke
+	KindLeaseCheckpoint
 )
 
 // KindOf tells which request r carries.
@@ -53,6 +56,12 @@ func KindOf(r *pb.InternalRaftRequest) Kind {
 		return KindTxn
 	case r.Compaction != nil:
 		return KindCompaction
+	case r.LeaseGrant != nil:
+		return KindLeaseGrant
+	case r.LeaseRevoke != nil:
+		return KindLeaseRevoke
+	case r.LeaseCheckpoint != nil:
+		return KindLeaseCheckpoint
 	}
 	return KindUnknown
 }
@@ -61,6 +70,9 @@ func KindOf(r *pb.InternalRaftRequest) Kind {
 type Config struct {
 	KV     mvcc.KV
 	Lessor lease.Lessor // nil: no leases
+	// Leases applies lease grants, revocations and checkpoints (nil: those
+	// requests fail with ErrUnknownMethod).
+	Leases LeaseApplier
 	Logger *zap.Logger
 	// Middlewares wrap every handler, the first outermost.
 	Middlewares []Middleware
@@ -70,13 +82,14 @@ type Config struct {
 type Applier struct {
 	kv     mvcc.KV
 	lessor lease.Lessor
+	leases LeaseApplier
 	lg     *zap.Logger
 	table  map[Kind]Handler
 }
 
 // New builds the handler table.
 func New(cfg Config) *Applier {
-	a := &Applier{kv: cfg.KV, lessor: cfg.Lessor, lg: cfg.Logger}
+	a := &Applier{kv: cfg.KV, lessor: cfg.Lessor, leases: cfg.Leases, lg: cfg.Logger}
 	if a.lessor == nil {
 		a.lessor = lease.NoLessor{}
 	}
@@ -89,6 +102,11 @@ func New(cfg Config) *Applier {
 		KindDeleteRange: a.applyDeleteRange,
 		KindTxn:         a.applyTxn,
 		KindCompaction:  a.applyCompaction,
+	}
+	if a.leases != nil {
+		base[KindLeaseGrant] = a.applyLeaseGrant
+		base[KindLeaseRevoke] = a.applyLeaseRevoke
+		base[KindLeaseCheckpoint] = a.applyLeaseCheckpoint
 	}
 	a.table = make(map[Kind]Handler, len(base))
 	for k, h := range base {
