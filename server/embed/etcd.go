@@ -28,6 +28,7 @@ type Etcd struct {
 	lg        *zap.Logger
 	ownLogger bool
 	peers     []net.Listener
+	peerSrvs  []*http.Server
 	clients   []*clientListener
 	compactor *compactor.Compactor
 	self      *selfClient
@@ -121,6 +122,7 @@ func StartEtcd(inCfg *Config) (e *Etcd, err error) {
 	if e.compactor, err = compactor.New(e.lg, cfg.AutoCompactionMode, retention, e.Server, e.Server); err != nil {
 		return e, err
 	}
+	e.servePeers()
 	e.Server.Start()
 	e.compactor.Start()
 	if err = e.startSelfClient(); err != nil {
@@ -221,9 +223,7 @@ func (e *Etcd) Close() {
 			}
 			cl.l.Close()
 		}
-		for _, l := range e.peers {
-			l.Close()
-		}
+		e.closePeers()
 		e.compactor.Stop()
 		e.stopSelfClient()
 		if e.Server != nil {

@@ -124,6 +124,10 @@ func run(cmd *cobra.Command, v *flagValues, stdout, stderr io.Writer) error {
 		lg.Error("etcd stopped with an error", zap.Error(err))
 		e.Close()
 		return &exitError{code: 1, err: err}
+	case <-e.Server.StopNotify():
+		// The member was removed from the cluster.
+		e.Close()
+		return nil
 	case err := <-e.Server.Err():
 		lg.Error("etcd server stopped with an error", zap.Error(err))
 		e.Close()

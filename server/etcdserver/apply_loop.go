@@ -2,13 +2,11 @@ package etcdserver
 
 import (
 	"context"
-	"encoding/json"
 	"sync/atomic"
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/raft/v3/raftpb"
 	"go.uber.org/zap"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/etcdgo/etcd/mvcc/v3"
 	"github.com/etcdgo/etcd/mvcc/v3/backend"
@@ -28,6 +26,10 @@ type applyLoop struct {
 	wait    *waitRegistry
 	applied *indexWait
 	snaps   *snapshotter
+	// conf applies membership conf changes; restorer installs snapshots
+	// received from the leader.
+	conf     *confApplier
+	restorer *snapshotRestorer
 
 	appliedIndex atomic.Uint64
 	appliedTerm  atomic.Uint64
@@ -57,6 +59,9 @@ func (a *applyLoop) run(applyc <-chan toApply, stopc <-chan struct{}) {
 	for {
 		select {
 		case ap := <-applyc:
+			if ap.snapshot != nil {
+				a.restoreSnapshot(ap.snapshot)
+			}
 			for _, e := range ap.entries {
 				a.applyEntry(e)
 			}
@@ -69,13 +74,20 @@ func (a *applyLoop) run(applyc <-chan toApply, stopc <-chan struct{}) {
 
 func (a *applyLoop) applyEntry(e *raftpb.Entry) {
 	idx, term := e.GetIndex(), e.GetTerm()
+	if idx <= a.appliedIndex.Load() {
+		return // covered by a snapshot installed meanwhile
+	}
+	if idx <= a.ci.Index() && e.GetType() == raftpb.EntryConfChange {
+		// Already in the backend, but raft must see it again.
+		a.conf.apply(e, true)
+	}
 	if idx > a.ci.Index() {
 		a.applyingIndex, a.applyingTerm = idx, term
 		switch e.GetType() {
 		case raftpb.EntryNormal:
 			a.applyNormal(e)
 		case raftpb.EntryConfChange:
-			a.applyConfChange(e)
+			a.conf.apply(e, false)
 		}
 		// Entries that wrote nothing still move the consistent index.
 		tx := a.be.BatchTx()
@@ -115,22 +127,4 @@ func (a *applyLoop) applyNormal(e *raftpb.Entry) {
 	}
 	res := a.applier.Apply(context.Background(), &r)
 	a.wait.Trigger(id, res)
-}
-
-func (a *applyLoop) applyConfChange(e *raftpb.Entry) {
-	var cc raftpb.ConfChange
-	if err := proto.Unmarshal(e.Data, &cc); err != nil {
-		a.lg.Panic("failed to unmarshal conf change", zap.Error(err))
-	}
-	switch cc.GetType() {
-	case raftpb.ConfChangeAddNode, raftpb.ConfChangeAddLearnerNode:
-		var m membership.Member
-		if err := json.Unmarshal(cc.Context, &m); err != nil {
-			a.lg.Warn("conf change without member context", zap.Error(err))
-			return
-		}
-		m.ID = cc.GetNodeId()
-		a.members.Add(&m)
-		a.lg.Info("added member", zap.String("added-peer-id", idStr(m.ID)), zap.Strings("added-peer-peer-urls", m.PeerURLs))
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/raft/v3"
@@ -37,9 +38,79 @@ func bootstrapRaft(cfg *Config, lg *zap.Logger, snaps snapStore) (*raftState, er
 		return restartRaft(cfg, lg, wcfg, snaps)
 	}
 	if !cfg.NewCluster {
-		return nil, errors.New("etcdserver: joining an existing cluster is not supported yet")
+		return joinRaft(cfg, lg, wcfg)
 	}
 	return newRaft(cfg, lg, wcfg)
+}
+
+// joinRaft starts a member added with MemberAdd: the cluster ID and this
+// member's ID come from the running cluster, which must list the same
+// members (by peer URLs) as --initial-cluster. Raft starts empty and
+// catches up from the leader.
+func joinRaft(cfg *Config, lg *zap.Logger, wcfg wal.Config) (*raftState, error) {
+	own := sortedCopy(cfg.PeerURLs)
+	var urls []string
+	for _, us := range cfg.InitialCluster {
+		for _, u := range us {
+			if !contains(own, u) {
+				urls = append(urls, u)
+			}
+		}
+	}
+	sort.Strings(urls)
+	remote, cid, err := fetchCluster(lg, urls, cfg.ReqTimeout())
+	if err != nil {
+		return nil, fmt.Errorf("cannot fetch cluster info from peer urls: %w", err)
+	}
+	if len(remote) != len(cfg.InitialCluster) {
+		return nil, fmt.Errorf("error validating peerURLs %v: member count is unequal", remote)
+	}
+	st := &raftState{cid: cid, storage: raft.NewMemoryStorage(), members: remote}
+	for _, local := range cfg.InitialCluster {
+		lu := sortedCopy(local)
+		var found *membership.Member
+		for _, m := range remote {
+			if strings.Join(sortedCopy(m.PeerURLs), ",") == strings.Join(lu, ",") {
+				found = m
+			}
+		}
+		if found == nil {
+			return nil, fmt.Errorf("error validating peerURLs %v: unmatched member while checking PeerURLs", remote)
+		}
+		if strings.Join(lu, ",") == strings.Join(own, ",") {
+			st.id = found.ID
+		}
+	}
+	if st.id == 0 {
+		return nil, fmt.Errorf("couldn't find local name %q in the initial cluster configuration", cfg.Name)
+	}
+	md, err := proto.Marshal(&pb.Metadata{NodeID: proto.Uint64(st.id), ClusterID: proto.Uint64(st.cid)})
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.snapDir(), 0o700); err != nil {
+		return nil, err
+	}
+	if st.wal, err = wal.Create(wcfg, cfg.walDir(), md); err != nil {
+		return nil, fmt.Errorf("failed to create WAL: %w", err)
+	}
+	lg.Info("joining existing cluster", zap.String("local-member-id", idStr(st.id)), zap.String("cluster-id", idStr(cid)))
+	return st, nil
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }
 
 func newRaft(cfg *Config, lg *zap.Logger, wcfg wal.Config) (*raftState, error) {

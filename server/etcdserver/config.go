@@ -23,6 +23,8 @@ type Config struct {
 	// NewCluster is --initial-cluster-state=new.
 	NewCluster   bool
 	InitialToken string
+	// MaxLearners bounds the learners in the cluster (0: etcd's default, 1).
+	MaxLearners int
 
 	SnapshotCount          uint64
 	SnapshotCatchUpEntries uint64

@@ -30,9 +30,11 @@ type proposal struct {
 	fail func(error)
 }
 
-// toApply is a batch of committed entries, in order.
+// toApply is a batch of committed entries, in order, after an optional
+// snapshot received from the leader.
 type toApply struct {
-	entries []*raftpb.Entry
+	entries  []*raftpb.Entry
+	snapshot *raftpb.Snapshot
 }
 
 // raftNode owns the RawNode: one goroutine ticks it, feeds it proposals and
@@ -52,6 +54,11 @@ type raftNode struct {
 	propc  chan proposal
 	readc  chan []byte
 	recvc  chan *raftpb.Message
+	// callc runs functions on the RawNode inside the loop (conf changes,
+	// reports from the transport, leader transfer, status).
+	callc chan func(*raft.RawNode)
+	// snaps persists snapshots received from the leader.
+	snaps snapStore
 	applyc chan toApply
 	// readStatec carries read states to the linearizer.
 	readStatec chan raft.ReadState
@@ -83,6 +90,7 @@ func newRaftNode(lg *zap.Logger, id uint64, rn *raft.RawNode, st *raft.MemorySto
 		propc:      make(chan proposal, 4096),
 		readc:      make(chan []byte, 64),
 		recvc:      make(chan *raftpb.Message, 4096),
+		callc:      make(chan func(*raft.RawNode), 64),
 		applyc:     make(chan toApply, 128),
 		readStatec: make(chan raft.ReadState, 64),
 		confState:  cs,
@@ -133,6 +141,8 @@ func (r *raftNode) run() {
 			r.rn.ReadIndex(rctx)
 		case m := <-r.recvc:
 			_ = r.rn.Step(m)
+		case fn := <-r.callc:
+			fn(r.rn)
 		case <-r.stopc:
 			return
 		}
@@ -188,6 +198,12 @@ func (r *raftNode) handleReady(rd raft.Ready) bool {
 		r.term.Store(rd.HardState.GetTerm())
 		r.committed.Store(rd.HardState.GetCommit())
 	}
+	if !raft.IsEmptySnap(rd.Snapshot) {
+		if err := r.saveSnapshot(rd.Snapshot); err != nil {
+			r.fatal(err)
+			return false
+		}
+	}
 	if err := r.wal.Save(rd.HardState, rd.Entries); err != nil {
 		r.fatal(err)
 		return false
@@ -209,21 +225,12 @@ func (r *raftNode) handleReady(rd raft.Ready) bool {
 			// The linearizer is gone or behind; it retries.
 		}
 	}
-	if len(rd.CommittedEntries) > 0 {
-		for _, e := range rd.CommittedEntries {
-			if e.GetType() == raftpb.EntryConfChange {
-				var cc raftpb.ConfChange
-				if err := proto.Unmarshal(e.Data, &cc); err == nil {
-					cs := r.rn.ApplyConfChange(&cc)
-					r.confMu.Lock()
-					r.confState = cs
-					r.confMu.Unlock()
-				}
-			}
+	if len(rd.CommittedEntries) > 0 || !raft.IsEmptySnap(rd.Snapshot) {
+		ap := toApply{entries: rd.CommittedEntries}
+		if !raft.IsEmptySnap(rd.Snapshot) {
+			ap.snapshot = rd.Snapshot
 		}
-		select {
-		case r.applyc <- toApply{entries: rd.CommittedEntries}:
-		case <-r.stopc:
+		if !r.sendApply(ap) {
 			return false
 		}
 	}

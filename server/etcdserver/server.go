@@ -43,6 +43,7 @@ type EtcdServer struct {
 	fwd     leaseForwarder
 
 	raft    *raftNode
+	cluster *clusterNet
 	apply   *applyLoop
 	reads   *linearizer
 	wait    *waitRegistry
@@ -98,6 +99,12 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 	idx, term := backend.UnsafeReadConsistentIndex(tx)
 	tx.Unlock()
 	ci.set(idx, term)
+	if snapIdx := rs.snapshot.GetMetadata().GetIndex(); idx < snapIdx {
+		// A snapshot from the leader was persisted but its database not
+		// yet installed: install it now.
+		idx, term, err = recoverSnapshotDB(lg, be, snaps, snapIdx)
+		ci.set(idx, term)
+	}
 	if snapIdx := rs.snapshot.GetMetadata().GetIndex(); idx < snapIdx {
 		be.Close()
 		return nil, fmt.Errorf("database file (index %d) does not match with snapshot (index %d)", idx, snapIdx)
@@ -160,6 +167,7 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 		lg: lg, count: cfg.SnapshotCount, catchUp: cfg.SnapshotCatchUpEntries, be: be, storage: rs.storage,
 		wal: rs.wal, files: snaps, confState: s.raft.ConfState, snapIndex: rs.snapshot.GetMetadata().GetIndex(),
 	}
+	s.initCluster(rs, snaps)
 	s.reads = newLinearizer(s.raft.readc, s.raft.readStatec, s.applied, cfg.ReqTimeout(), s.stopc)
 	for _, m := range rs.members {
 		lg.Info("added member", zap.String("cluster-id", idStr(rs.cid)), zap.String("local-member-id", idStr(rs.id)),
@@ -228,6 +236,7 @@ func (s *EtcdServer) Err() <-chan error { return s.errc }
 func (s *EtcdServer) Close() {
 	s.closeOnce.Do(func() {
 		close(s.stopc)
+		s.cluster.tr.Close()
 		s.primary.Stop()
 		s.raft.stop()
 		s.g.Wait()

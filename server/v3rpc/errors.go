@@ -10,6 +10,7 @@ import (
 
 	"github.com/etcdgo/etcd/mvcc/v3"
 	"github.com/etcdgo/etcd/server/v3/etcdserver/errs"
+	"github.com/etcdgo/etcd/server/v3/etcdserver/membership"
 	"github.com/etcdgo/etcd/server/v3/lease"
 )
 
@@ -31,6 +32,20 @@ var errTable = []struct {
 	{errs.ErrTimeout, rpctypes.ErrGRPCTimeout},
 	{errs.ErrNoLeader, rpctypes.ErrGRPCNoLeader},
 	{errs.ErrNotCapable, rpctypes.ErrGRPCNotCapable},
+	{membership.ErrIDRemoved, rpctypes.ErrGRPCMemberNotFound},
+	{membership.ErrIDNotFound, rpctypes.ErrGRPCMemberNotFound},
+	{membership.ErrIDExists, rpctypes.ErrGRPCMemberExist},
+	{membership.ErrPeerURLexists, rpctypes.ErrGRPCPeerURLExist},
+	{membership.ErrMemberNotLearner, rpctypes.ErrGRPCMemberNotLearner},
+	{membership.ErrTooManyLearners, rpctypes.ErrGRPCTooManyLearners},
+	// etcd maps this one to the client-side error (gRPC code Unknown).
+	{errs.ErrNotEnoughStartedMembers, rpctypes.ErrMemberNotEnoughStarted},
+	{errs.ErrLearnerNotReady, rpctypes.ErrGRPCLearnerNotReady},
+	{errs.ErrNotLeader, rpctypes.ErrGRPCNotLeader},
+	{errs.ErrBadLeaderTransferee, rpctypes.ErrGRPCBadLeaderTransferee},
+	{errs.ErrUnhealthy, rpctypes.ErrGRPCUnhealthy},
+	{errs.ErrCanceled, rpctypes.ErrGRPCCanceled},
+	{errs.ErrNotSupportedForLearner, rpctypes.ErrGRPCNotSupportedForLearner},
 	{errs.ErrUnknownMethod, status.Error(codes.Unimplemented, "etcdserver: unknown method")},
 }
 

@@ -28,6 +28,7 @@ func (m *maintenanceServer) Status(ctx context.Context, r *pb.StatusRequest) (*p
 		RaftAppliedIndex: m.s.AppliedIndex(),
 		StorageVersion:   storageVersion,
 		DbSizeQuota:      m.s.QuotaBackendBytes(),
+		IsLearner:        isLearner(m.s),
 	}
 	m.hdr.fill(resp.Header)
 	return resp, nil

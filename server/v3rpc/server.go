@@ -63,13 +63,15 @@ func NewServer(s Server, cfg Config, opts ...grpc.ServerOption) *grpc.Server {
 		grpc.MaxRecvMsgSize(maxRecv),
 		grpc.MaxSendMsgSize(math.MaxInt32),
 		grpc.MaxConcurrentStreams(math.MaxUint32),
+		grpc.ChainUnaryInterceptor(unaryInterceptor(s)),
+		grpc.ChainStreamInterceptor(streamInterceptor(s)),
 	}, opts...)
 	gs := grpc.NewServer(opts...)
 	h := &header{s: s}
 	pb.RegisterKVServer(gs, &kvServer{s: s, hdr: h, maxTxnOps: int(cfg.MaxTxnOps)})
 	pb.RegisterMaintenanceServer(gs, &maintenanceServer{s: s, hdr: h})
 	registerWatchLease(gs, s, h, cfg)
-	pb.RegisterClusterServer(gs, pb.UnimplementedClusterServer{})
+	registerCluster(gs, s)
 	pb.RegisterAuthServer(gs, pb.UnimplementedAuthServer{})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)

@@ -3,6 +3,8 @@ package membership
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
+	"time"
 )
 
 // Member is a cluster member, in the JSON form etcd puts in the context of
@@ -25,6 +27,33 @@ func (m *Member) RaftAttributesJSON() []byte {
 		IsLearner bool     `json:"isLearner,omitempty"`
 	}{m.PeerURLs, m.IsLearner})
 	return b
+}
+
+// IsStarted tells whether the member has published its name (etcd counts
+// such members as started).
+func (m *Member) IsStarted() bool { return m.Name != "" }
+
+// Clone is a deep copy of m.
+func (m *Member) Clone() *Member {
+	c := *m
+	c.PeerURLs = append([]string(nil), m.PeerURLs...)
+	c.ClientURLs = append([]string(nil), m.ClientURLs...)
+	return &c
+}
+
+// ConfigChangeContext is the JSON context of an add-node conf change, as
+// etcd's: the member, and whether the change promotes a learner.
+type ConfigChangeContext struct {
+	Member
+	IsPromote bool `json:"isPromote"`
+}
+
+// NewMember is a member added at runtime: its ID hashes the peer URLs, the
+// cluster token (empty for MemberAdd) and now, as etcd's.
+func NewMember(name string, peerURLs []string, clusterToken string, now *time.Time, learner bool) *Member {
+	urls := append([]string(nil), peerURLs...)
+	sort.Strings(urls)
+	return &Member{ID: ComputeMemberID(urls, clusterToken, now), Name: name, PeerURLs: urls, IsLearner: learner}
 }
 
 // ContextJSON is the conf-change context of m.

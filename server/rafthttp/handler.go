@@ -1,0 +1,96 @@
+package rafthttp
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"go.uber.org/zap"
+)
+
+// Handler serves the /raft/ endpoints of the peer listener.
+func (t *Transport) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /raft/stream/{kind}", t.serveStream)
+	mux.HandleFunc("POST /raft/snapshot", t.serveSnapshot)
+	return mux
+}
+
+// checkRequest refuses requests from another cluster, to another member
+// or from a removed member; it returns the sender's ID.
+func (t *Transport) checkRequest(w http.ResponseWriter, r *http.Request) (uint64, bool) {
+	cid, err := strconv.ParseUint(r.Header.Get(hdrClusterID), 16, 64)
+	if err != nil || cid != t.cfg.ClusterID {
+		t.lg.Warn("rejected peer request from another cluster", zap.String("local-member-id", idStr(t.cfg.ID)),
+			zap.String("local-member-cluster-id", idStr(t.cfg.ClusterID)), zap.String("remote-peer-cluster-id", r.Header.Get(hdrClusterID)),
+			zap.String("remote-addr", r.RemoteAddr))
+		http.Error(w, ErrClusterIDMismatch.Error(), http.StatusPreconditionFailed)
+		return 0, false
+	}
+	to, err := strconv.ParseUint(r.Header.Get(hdrTo), 16, 64)
+	if err != nil || to != t.cfg.ID {
+		http.Error(w, ErrToIDMismatch.Error(), http.StatusPreconditionFailed)
+		return 0, false
+	}
+	from, err := strconv.ParseUint(r.Header.Get(hdrFrom), 16, 64)
+	if err != nil || from == 0 {
+		http.Error(w, "invalid from", http.StatusBadRequest)
+		return 0, false
+	}
+	if t.cfg.Raft.IsIDRemoved(from) {
+		http.Error(w, ErrMemberRemoved.Error(), http.StatusGone)
+		return 0, false
+	}
+	return from, true
+}
+
+func (t *Transport) serveStream(w http.ResponseWriter, r *http.Request) {
+	kind := r.PathValue("kind")
+	if kind != streamMsgApp && kind != streamMessage {
+		http.Error(w, "unknown stream", http.StatusNotFound)
+		return
+	}
+	from, ok := t.checkRequest(w, r)
+	if !ok {
+		return
+	}
+	rc := http.NewResponseController(w)
+	if err := rc.EnableFullDuplex(); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	if err := rc.Flush(); err != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	go func() {
+		select {
+		case <-t.stopc:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	br := bufio.NewReaderSize(r.Body, 64<<10)
+	var scratch []byte
+	for {
+		m, s, err := readFrame(br, scratch)
+		scratch = s
+		if err != nil {
+			return
+		}
+		if m.GetFrom() != from || m.GetTo() != t.cfg.ID {
+			t.lg.Warn("dropped message with unexpected from/to", zap.String("stream-from", idStr(from)), zap.String("message-from", idStr(m.GetFrom())))
+			continue
+		}
+		if err := t.cfg.Raft.Process(ctx, m); err != nil {
+			if !errors.Is(err, context.Canceled) {
+				t.lg.Debug("failed to process raft message", zap.Error(err))
+			}
+			return
+		}
+	}
+}
