@@ -79,8 +79,11 @@ func (a *app) clientSpecFromCmd(cmd *cobra.Command) (*clientSpec, error) {
 		fs.AddFlag(&pflag.Flag{Name: "watch-key", Value: discardValue{}})
 		fs.AddFlag(&pflag.Flag{Name: "watch-range-end", Value: discardValue{}})
 	}
-	if err := a.applyEnv("ETCDCTL", fs); err != nil {
-		return nil, err
+	if !a.envDone {
+		if err := a.applyEnv("ETCDCTL", fs); err != nil {
+			return nil, err
+		}
+		a.envDone = true
 	}
 	flags := cmd.Flags()
 	if debug, _ := flags.GetBool("debug"); debug {

@@ -76,7 +76,11 @@ func (a *app) newMakeMirrorCommand() *cobra.Command {
 			return err
 		}
 		defer sc.Close()
-		return exitErr(ExitError, a.makeMirror(cmd.Context(), f, sc, dc))
+		err = a.makeMirror(cmd.Context(), f, sc, dc)
+		if _, ok := asExit(err); ok {
+			return err
+		}
+		return exitErr(ExitError, err)
 	})
 	return c
 }

@@ -33,6 +33,9 @@ type app struct {
 	Stdio
 	osArgs  []string
 	display printer
+	// envDone is set once ETCDCTL_* variables are applied: a command that
+	// reads the flags twice must not see its own settings as conflicts.
+	envDone bool
 }
 
 // Main runs etcdctl with args (args[0] is the program name) and returns

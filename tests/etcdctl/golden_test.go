@@ -1,0 +1,598 @@
+package etcdctl
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "record the goldens with etcd's etcdctl (tests/cmd/etcdctl-ref)")
+
+// step is one etcdctl invocation. Args may use {{ep}}, {{peer}},
+// {{lease}}, {{member}} and {{learner}}.
+type step struct {
+	name  string
+	args  []string
+	stdin string
+	env   []string
+	// noEndpoint leaves out --endpoints (commands that do not dial).
+	noEndpoint bool
+	// bg runs the command until its stdout has minLines lines and then
+	// stays quiet, then sends it SIGINT.
+	bg       bool
+	minLines int
+	// protobuf output is compared decoded.
+	protobuf bool
+	rules    []rule
+	// stdoutOnly skips stderr and the exit code (a killed command).
+	stdoutOnly bool
+	// unordered: the server lists members in no fixed order; compare the
+	// output's lines, and JSON member arrays, sorted.
+	unordered bool
+}
+
+// statusRules hide what a server's storage and raft log make vary.
+var statusRules = []rule{
+	r(`"(db_size|db_size_in_use|raft_index|raft_applied_index|raft_term|revision|hash|hash_revision|dbSizeQuota|db_size_quota|dbSize|dbSizeInUse|raftIndex|raftAppliedIndex|raftTerm)":\d+`, `"$1":<N>`),
+	r(`"(DBSize|DBSizeInUse|RaftIndex|RaftAppliedIndex|RaftTerm|Revision|Hash|HashRevision|DBSizeQuota)" : \d+`, `"$1" : <N>`),
+	r(`\d+(\.\d+)? (kB|MB|GB|B)\b`, "<SIZE>"),
+	r(`\d+%`, "<PCT>"),
+	r(`(true|false), (\d+), (\d+), (\d+), `, "$1, <N>, <N>, <N>, "),
+	r(`│ +\d+ │ +\d+ │ +\d+ │`, "│ <N> │ <N> │ <N> │"),
+	r(`<ep>, \d+, \d+`, "<ep>, <N>, <N>"),
+	r(`│ \d+ │ \d+ │`, "│ <N> │ <N> │"),
+	r(`<ep> │ \d+ │`, "<ep> │ <N> │"),
+}
+
+// ttlRules hide a lease's remaining time.
+var ttlRules = []rule{
+	r(`remaining\(\d+s\)`, "remaining(<TTL>s)"),
+	r(`"ttl":\d+`, `"ttl":<TTL>`),
+	r(`"TTL" : \d+`, `"TTL" : <TTL>`),
+	r(`\n  2: \d+\n  3: \d+\n`, "\n  2: <ID>\n  3: <TTL>\n"),
+}
+
+var formats = []string{"simple", "json", "fields", "protobuf", "table"}
+
+// eachFormat expands one command into one step per output format.
+func eachFormat(name string, args ...string) []step {
+	var out []step
+	for _, f := range formats {
+		out = append(out, step{name: name + "_" + f, args: append([]string{"-w", f}, args...), protobuf: f == "protobuf"})
+	}
+	return out
+}
+
+func withRules(ss []step, rules ...rule) []step {
+	for i := range ss {
+		ss[i].rules = append(ss[i].rules, rules...)
+	}
+	return ss
+}
+
+func steps() []step {
+	var s []step
+	add := func(ss ...step) { s = append(s, ss...) }
+	addAll := func(ss []step) { s = append(s, ss...) }
+
+	// Utility commands that do not dial.
+	add(step{name: "version", args: []string{"version"}, noEndpoint: true},
+		step{name: "options", args: []string{"options"}, noEndpoint: true},
+		step{name: "help_get", args: []string{"get", "--help"}, noEndpoint: true},
+		step{name: "help_put", args: []string{"put", "--help"}, noEndpoint: true},
+		step{name: "help_lease", args: []string{"lease", "--help"}, noEndpoint: true},
+		step{name: "completion_bash", args: []string{"completion", "bash"}, noEndpoint: true},
+		step{name: "completion_zsh", args: []string{"completion", "zsh"}, noEndpoint: true},
+		step{name: "completion_fish", args: []string{"completion", "fish"}, noEndpoint: true},
+		step{name: "completion_powershell", args: []string{"completion", "powershell"}, noEndpoint: true},
+		step{name: "completion_bad", args: []string{"completion", "tcsh"}, noEndpoint: true},
+		step{name: "unknown_command", args: []string{"frobnicate"}, noEndpoint: true},
+		step{name: "unknown_flag", args: []string{"get", "--frob", "foo"}},
+		step{name: "bad_write_out", args: []string{"-w", "yaml", "get", "foo"}},
+		step{name: "prefix_match", args: []string{"vers"}, noEndpoint: true},
+	)
+
+	// put
+	addAll(eachFormat("put", "put", "foo", "bar"))
+	add(step{name: "put_stdin", args: []string{"put", "foo2"}, stdin: "from stdin"},
+		step{name: "put_no_value", args: []string{"put", "foo3"}},
+		step{name: "put_no_args", args: []string{"put"}},
+		step{name: "put_prev_kv", args: []string{"put", "foo", "baz", "--prev-kv"}},
+		step{name: "put_prev_kv_json", args: []string{"-w", "json", "put", "foo", "bar", "--prev-kv"}},
+		step{name: "put_prev_kv_fields_hex", args: []string{"-w", "fields", "--hex", "put", "foo", "bar", "--prev-kv"}},
+		step{name: "put_ignore_value", args: []string{"put", "foo", "--ignore-value"}},
+		step{name: "put_ignore_value_missing", args: []string{"put", "nokey", "--ignore-value"}},
+		step{name: "put_ignore_value_extra", args: []string{"put", "foo", "x", "--ignore-value"}},
+		step{name: "put_ignore_lease", args: []string{"put", "foo", "bar", "--ignore-lease"}},
+		step{name: "put_bad_lease", args: []string{"put", "foo", "bar", "--lease=xyz"}},
+		step{name: "put_dash_value", args: []string{"put", "dash", "--", "-v"}},
+	)
+	for i := range 3 {
+		add(step{name: "put_range_" + strconv.Itoa(i), args: []string{"put", "r/" + strconv.Itoa(i), "v" + strconv.Itoa(2-i)}})
+	}
+
+	// get
+	addAll(eachFormat("get", "get", "foo"))
+	add(step{name: "get_hex", args: []string{"--hex", "get", "foo"}},
+		step{name: "get_hex_json", args: []string{"--hex", "-w", "json", "get", "foo"}},
+		step{name: "get_hex_fields", args: []string{"--hex", "-w", "fields", "get", "foo"}},
+		step{name: "get_prefix", args: []string{"get", "r/", "--prefix"}},
+		step{name: "get_prefix_empty", args: []string{"get", "", "--prefix", "--keys-only"}},
+		step{name: "get_from_key", args: []string{"get", "r/1", "--from-key"}},
+		step{name: "get_range", args: []string{"get", "r/0", "r/2"}},
+		step{name: "get_rev", args: []string{"get", "foo", "--rev=2"}},
+		step{name: "get_limit", args: []string{"-w", "json", "get", "r/", "--prefix", "--limit=2"}},
+		step{name: "get_sort_value", args: []string{"get", "r/", "--prefix", "--sort-by=VALUE", "--order=ASCEND"}},
+		step{name: "get_sort_desc", args: []string{"get", "r/", "--prefix", "--order=DESCEND"}},
+		step{name: "get_sort_create", args: []string{"get", "r/", "--prefix", "--sort-by=create", "--order=descend"}},
+		step{name: "get_keys_only", args: []string{"get", "r/", "--prefix", "--keys-only"}},
+		step{name: "get_count_only", args: []string{"-w", "fields", "get", "r/", "--prefix", "--count-only"}},
+		step{name: "get_count_only_simple", args: []string{"get", "r/", "--prefix", "--count-only"}},
+		step{name: "get_print_value_only", args: []string{"get", "r/", "--prefix", "--print-value-only"}},
+		step{name: "get_print_value_only_json", args: []string{"-w", "json", "get", "foo", "--print-value-only"}},
+		step{name: "get_serializable", args: []string{"get", "foo", "--consistency=s"}},
+		step{name: "get_bad_consistency", args: []string{"get", "foo", "--consistency=x"}},
+		step{name: "get_mod_revs", args: []string{"get", "", "--from-key", "--min-mod-rev=3", "--max-mod-rev=12", "--keys-only"}},
+		step{name: "get_create_revs", args: []string{"get", "", "--from-key", "--min-create-rev=3", "--max-create-rev=20", "--keys-only"}},
+		step{name: "get_bad_mod_revs", args: []string{"get", "foo", "--min-mod-rev=5", "--max-mod-rev=3"}},
+		step{name: "get_bad_create_revs", args: []string{"get", "foo", "--min-create-rev=5", "--max-create-rev=3"}},
+		step{name: "get_bad_sort", args: []string{"get", "foo", "--sort-by=size"}},
+		step{name: "get_bad_order", args: []string{"get", "foo", "--order=up"}},
+		step{name: "get_prefix_fromkey", args: []string{"get", "foo", "--prefix", "--from-key"}},
+		step{name: "get_keys_count", args: []string{"get", "foo", "--keys-only", "--count-only"}},
+		step{name: "get_too_many", args: []string{"get", "a", "b", "--prefix"}},
+		step{name: "get_no_args", args: []string{"get"}},
+		step{name: "get_future_rev", args: []string{"get", "foo", "--rev=1000"}},
+		step{name: "get_env_write_out", args: []string{"get", "foo"}, env: []string{"ETCDCTL_WRITE_OUT=fields"}},
+		step{name: "get_env_unknown", args: []string{"get", "foo"}, env: []string{"ETCDCTL_FROB=1"}},
+	)
+
+	// txn
+	txnIn := "mod(\"foo\") > \"0\"\nval(\"r/0\") = \"v2\"\n\nput foo txn1\nget r/ --prefix\ndel r/2 --prev-kv\n\nput foo never\n\n"
+	for _, f := range formats {
+		add(step{name: "txn_" + f, args: []string{"-w", f, "txn"}, stdin: txnIn, protobuf: f == "protobuf"})
+	}
+	add(step{name: "txn_interactive_fail", args: []string{"txn", "-i"}, stdin: "ver(\"nokey\") > \"5\"\n\nput a b\n\nput txnelse v\nget txnelse\n\n"},
+		step{name: "txn_bad_compare", args: []string{"txn"}, stdin: "mod(foo) > 0\n\n\n\n"},
+		step{name: "txn_bad_target", args: []string{"txn"}, stdin: "size(\"foo\") > \"0\"\n\n\n\n"},
+		step{name: "txn_bad_request", args: []string{"txn"}, stdin: "\nfrob foo bar\n\n\n"},
+		step{name: "txn_bad_flag", args: []string{"txn"}, stdin: "\nget foo --frob\n\n\n"},
+		step{name: "txn_eof", args: []string{"txn"}, stdin: "mod(\"foo\") > \"0\"\n"},
+		step{name: "txn_args", args: []string{"txn", "x"}},
+	)
+
+	// del
+	add(step{name: "put_d1", args: []string{"put", "d/1", "x"}},
+		step{name: "put_d2", args: []string{"put", "d/2", "y"}},
+		step{name: "put_d3", args: []string{"put", "d/3", "z"}},
+		step{name: "put_d4", args: []string{"put", "d/4", "w"}},
+	)
+	addAll(eachFormat("del_missing", "del", "nokey"))
+	add(step{name: "del_prev_kv", args: []string{"del", "d/1", "--prev-kv"}},
+		step{name: "del_prev_kv_json", args: []string{"-w", "json", "del", "d/2", "--prev-kv"}},
+		step{name: "del_range", args: []string{"del", "d/3", "d/4", "--range"}},
+		step{name: "del_prefix_fields", args: []string{"-w", "fields", "del", "d/", "--prefix", "--prev-kv"}},
+		step{name: "del_from_key_none", args: []string{"del", "zzz", "--from-key"}},
+		step{name: "del_no_args", args: []string{"del"}},
+		step{name: "del_prefix_fromkey", args: []string{"del", "a", "--prefix", "--from-key"}},
+		step{name: "del_too_many", args: []string{"del", "a", "b", "--prefix"}},
+	)
+
+	// lease
+	add(step{name: "lease_grant", args: []string{"lease", "grant", "600"}})
+	addAll(eachFormat("lease_grant_fmt", "lease", "grant", "300"))
+	add(step{name: "put_with_lease", args: []string{"put", "leased", "v", "--lease={{lease}}"}})
+	addAll(withRules(eachFormat("lease_timetolive", "lease", "timetolive", "{{lease}}", "--keys"), ttlRules...))
+	add(step{name: "lease_timetolive_hex_fields", args: []string{"--hex", "-w", "fields", "lease", "timetolive", "{{lease}}"}},
+		step{name: "lease_timetolive_missing", args: []string{"lease", "timetolive", "1234"}},
+		step{name: "lease_keepalive_once", args: []string{"lease", "keep-alive", "--once", "{{lease}}"}},
+		step{name: "lease_keepalive_once_json", args: []string{"-w", "json", "lease", "keep-alive", "--once", "{{lease}}"}},
+		step{name: "lease_keepalive_once_fields", args: []string{"-w", "fields", "lease", "keep-alive", "--once", "{{lease}}"}},
+		step{name: "lease_keepalive_missing", args: []string{"lease", "keep-alive", "--once", "1234"}},
+		step{name: "lease_grant_bad", args: []string{"lease", "grant", "abc"}},
+		step{name: "lease_grant_none", args: []string{"lease", "grant"}},
+		step{name: "lease_revoke_bad", args: []string{"lease", "revoke", "xyz"}},
+		step{name: "lease_revoke_missing", args: []string{"lease", "revoke", "1234"}},
+		step{name: "lease_put_missing", args: []string{"put", "k", "v", "--lease=1234"}},
+	)
+	// Leases granted by the formats that cannot print a grant are unknown.
+	addAll(withRules(eachFormat("lease_list", "lease", "list"), r(`<LEASE\d>`, "<LEASE>"), r(`\b[0-9a-f]{16}\b`, "<LEASE>"), r(`\b\d{15,20}\b`, "<LEASE>")))
+	addAll(eachFormat("lease_revoke", "lease", "revoke", "{{lease}}"))
+	add(step{name: "lease_revoke_again", args: []string{"lease", "revoke", "{{lease}}"}},
+		step{name: "lease_timetolive_expired", args: []string{"lease", "timetolive", "{{lease}}"}},
+	)
+
+	// compaction
+	add(step{name: "compaction", args: []string{"compaction", "3"}},
+		step{name: "compaction_physical", args: []string{"compaction", "--physical", "4"}},
+		step{name: "compaction_again", args: []string{"compaction", "3"}},
+		step{name: "compaction_future", args: []string{"compaction", "100000"}},
+		step{name: "compaction_bad", args: []string{"compaction", "x"}},
+		step{name: "compaction_none", args: []string{"compaction"}},
+		step{name: "get_compacted_rev", args: []string{"get", "foo", "--rev=2"}},
+	)
+
+	// member
+	addAll(eachFormat("member_list", "member", "list"))
+	add(step{name: "member_list_hex_json", args: []string{"--hex", "-w", "json", "member", "list"}},
+		step{name: "member_list_hex_fields", args: []string{"--hex", "-w", "fields", "member", "list"}},
+		step{name: "member_list_serializable", args: []string{"member", "list", "--consistency=s"}},
+		step{name: "member_list_bad_consistency", args: []string{"member", "list", "--consistency=q"}},
+		step{name: "member_add_learner", unordered: true, args: []string{"member", "add", "newbie", "--learner", "--peer-urls=http://127.0.0.1:1"}},
+		step{name: "member_list_after_add", unordered: true, args: []string{"-w", "table", "member", "list"}},
+		step{name: "member_update_json", unordered: true, args: []string{"-w", "json", "member", "update", "{{learner}}", "--peer-urls=http://127.0.0.1:2"}},
+		step{name: "member_update_hex_json", unordered: true, args: []string{"--hex", "-w", "json", "member", "update", "{{learner}}", "--peer-urls=http://127.0.0.1:3"}},
+		step{name: "member_update", unordered: true, args: []string{"member", "update", "{{learner}}", "--peer-urls=http://127.0.0.1:4"}},
+		step{name: "member_update_fields", unordered: true, args: []string{"-w", "fields", "member", "update", "{{learner}}", "--peer-urls=http://127.0.0.1:4"}},
+		step{name: "member_promote_unsynced", args: []string{"member", "promote", "{{learner}}"}},
+		step{name: "member_remove", args: []string{"member", "remove", "{{learner}}"}},
+		step{name: "member_remove_again", args: []string{"member", "remove", "{{learner}}"}},
+		step{name: "member_add_learner_json", unordered: true, args: []string{"-w", "json", "member", "add", "newbie2", "--learner", "--peer-urls=http://127.0.0.1:5"}},
+		step{name: "member_remove_json", args: []string{"-w", "json", "member", "remove", "{{learner}}"}},
+		step{name: "member_add_noname", args: []string{"member", "add"}},
+		step{name: "member_add_nourls", args: []string{"member", "add", "x"}},
+		step{name: "member_add_toomany", args: []string{"member", "add", "x", "http://a:1"}},
+		step{name: "member_remove_bad", args: []string{"member", "remove", "zz"}},
+		step{name: "member_remove_none", args: []string{"member", "remove"}},
+		step{name: "member_update_nourls", args: []string{"member", "update", "1"}},
+		step{name: "member_promote_missing", args: []string{"member", "promote", "1"}},
+		step{name: "member_promote_voter", args: []string{"member", "promote", "{{member}}"}},
+	)
+
+	// endpoint
+	addAll(withRules(eachFormat("endpoint_health", "endpoint", "health"), statusRules...))
+	addAll(withRules(eachFormat("endpoint_status", "endpoint", "status"), statusRules...))
+	addAll(withRules(eachFormat("endpoint_hashkv", "endpoint", "hashkv"), statusRules...))
+	add(step{name: "endpoint_health_cluster", args: []string{"endpoint", "health", "--cluster"}, rules: statusRules},
+		step{name: "endpoint_status_cluster_json", args: []string{"-w", "json", "endpoint", "status", "--cluster"}, rules: statusRules},
+		step{name: "endpoint_hashkv_rev", args: []string{"endpoint", "hashkv", "--rev=5"}, rules: statusRules},
+		step{name: "endpoint_health_env_cluster", args: []string{"endpoint", "health"}, env: []string{"ETCDCTL_CLUSTER=true"}, rules: statusRules},
+	)
+
+	// move-leader
+	addAll(eachFormat("move_leader_self", "move-leader", "{{member}}"))
+	add(step{name: "move_leader_missing", args: []string{"move-leader", "1234"}},
+		step{name: "move_leader_bad", args: []string{"move-leader", "xyz"}},
+		step{name: "move_leader_none", args: []string{"move-leader"}},
+	)
+
+	// watch (replays history from a revision, then is interrupted)
+	for _, f := range []string{"simple", "json", "fields", "protobuf"} {
+		add(step{name: "watch_" + f, args: []string{"-w", f, "watch", "foo", "--rev=5"}, bg: true, minLines: 1, protobuf: f == "protobuf", stdoutOnly: true})
+	}
+	add(step{name: "watch_prefix_prev_kv", args: []string{"watch", "r/", "--prefix", "--prev-kv", "--rev=5"}, bg: true, minLines: 6, stdoutOnly: true},
+		step{name: "watch_range", args: []string{"watch", "r/0", "r/2", "--rev=5"}, bg: true, minLines: 3, stdoutOnly: true},
+		step{name: "watch_exec", args: []string{"watch", "foo", "--rev=5", "--", "sh", "-c", "echo exec $ETCD_WATCH_EVENT_TYPE $ETCD_WATCH_KEY $ETCD_WATCH_VALUE"}, bg: true, minLines: 2, stdoutOnly: true},
+		step{name: "watch_env_key", args: []string{"watch", "--rev=5"}, env: []string{"ETCDCTL_WATCH_KEY=foo"}, bg: true, minLines: 2, stdoutOnly: true},
+		step{name: "watch_interactive", args: []string{"watch", "-i"}, stdin: "watch foo --rev=5\n", bg: true, minLines: 3, stdoutOnly: true},
+		step{name: "watch_interactive_eof", args: []string{"watch", "-i"}, stdin: ""},
+		step{name: "watch_no_args", args: []string{"watch"}},
+		step{name: "watch_separator_only", args: []string{"watch", "foo", "--"}},
+		step{name: "watch_env_conflict", args: []string{"watch", "foo"}, env: []string{"ETCDCTL_WATCH_KEY=foo"}},
+		step{name: "watch_env_range_only", args: []string{"watch", "foo"}, env: []string{"ETCDCTL_WATCH_RANGE_END=z"}},
+		step{name: "watch_prefix_range", args: []string{"watch", "a", "b", "--prefix"}},
+		step{name: "watch_compacted", args: []string{"watch", "foo", "--rev=2"}},
+	)
+
+	// lock and elect
+	add(step{name: "lock_exec", args: []string{"lock", "mylock", "sh", "-c", "echo locked $ETCD_LOCK_KEY | sed 's/[0-9a-f]*$//'"}},
+		step{name: "lock_exec_status", args: []string{"lock", "mylock", "sh", "-c", "exit 3"}},
+		step{name: "lock_hold", args: []string{"lock", "mylock"}, bg: true, minLines: 2, rules: []rule{r(`mylock/[0-9a-f]+`, "mylock/<LEASE>")}},
+		step{name: "lock_none", args: []string{"lock"}},
+		step{name: "elect_campaign", args: []string{"elect", "myelection", "p1"}, bg: true, minLines: 2, rules: []rule{r(`myelection/[0-9a-f]+`, "myelection/<LEASE>")}},
+		step{name: "elect_observe_none", args: []string{"elect", "-l", "myelection"}, bg: true, minLines: 0},
+		step{name: "elect_none", args: []string{"elect"}},
+		step{name: "elect_no_proposal", args: []string{"elect", "e"}},
+		step{name: "elect_listen_with_proposal", args: []string{"elect", "-l", "e", "p"}},
+	)
+
+	// make-mirror (into a prefix of the same cluster) and check
+	add(step{name: "mirror_src", args: []string{"put", "mm/a", "1"}},
+		step{name: "make_mirror", args: []string{"make-mirror", "--prefix=mm/", "--dest-prefix=mirrored/", "{{ep}}"}, bg: true, minLines: 0},
+		step{name: "mirror_result", args: []string{"get", "mirrored/", "--prefix"}},
+		step{name: "make_mirror_both_prefixes", args: []string{"make-mirror", "--dest-prefix=x", "--no-dest-prefix", "{{ep}}"}},
+		step{name: "make_mirror_none", args: []string{"make-mirror"}},
+		step{name: "check_perf_bad_load", args: []string{"check", "perf", "--load=huge"}},
+		step{name: "check_datascale_bad_load", args: []string{"check", "datascale", "--load=huge"}},
+		step{name: "check_perf_prefix_used", args: []string{"check", "perf", "--prefix=r/"}},
+		step{name: "check_datascale_prefix_used", args: []string{"check", "datascale", "--prefix=r/"}},
+	)
+	// Last: a voting member that never starts leaves the cluster without
+	// quorum.
+	add(step{name: "member_add_voting", unordered: true, args: []string{"member", "add", "voter", "--peer-urls=http://127.0.0.1:6"}})
+	return s
+}
+
+// pending lists steps whose difference is known and expected until the
+// named work lands; a mismatch there is logged, not failed.
+var pending = map[string]string{
+	// bash completion (v1) spells out every command; ours lacks auth, user,
+	// role, snapshot, defrag, alarm and downgrade so far.
+	"completion_bash": "commands auth/user/role/snapshot/defrag/alarm/downgrade not written yet",
+}
+
+// result is what one step printed.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("--- stdout\n%s--- stderr\n%s--- exit %d\n", r.stdout, r.stderr, r.code)
+}
+
+// vars are the values steps refer to.
+type vars struct {
+	ep, peer, lease, member, learner string
+	leases                           int
+}
+
+func (v *vars) expand(s string) string {
+	return strings.NewReplacer("{{ep}}", v.ep, "{{peer}}", v.peer, "{{lease}}", v.lease, "{{member}}", v.member, "{{learner}}", v.learner).Replace(s)
+}
+
+var (
+	grantedRe = regexp.MustCompile(`lease ([0-9a-f]{16}) granted`)
+	learnerRe = regexp.MustCompile(`Member\s+([0-9a-f]+) added as learner`)
+	jsonAdded = regexp.MustCompile(`"member":\{"ID":(\d+)`)
+	voterRe   = regexp.MustCompile(`Member\s+([0-9a-f]+) added to cluster`)
+	// lease IDs of "lease grant" in json and fields
+	grantIDRe = regexp.MustCompile(`"ID" ?: ?(\d+)`)
+)
+
+// runStep runs one step with bin.
+func runStep(t *testing.T, bin string, st step, v *vars, d *ids) result {
+	t.Helper()
+	var args []string
+	if !st.noEndpoint {
+		args = append(args, "--endpoints="+v.ep)
+	}
+	for _, a := range st.args {
+		args = append(args, v.expand(a))
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(cleanEnv(), st.env...)
+	cmd.Stdin = strings.NewReader(st.stdin)
+	var stdout, stderr syncBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if st.bg {
+		if st.stdin != "" {
+			pr, pw, _ := os.Pipe()
+			_, _ = pw.WriteString(st.stdin)
+			defer pw.Close()
+			cmd.Stdin = pr
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		waitQuiet(&stdout, st.minLines)
+		_ = cmd.Process.Signal(syscall.SIGINT)
+	} else if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		err = <-done
+		t.Errorf("%s: killed after 60s", st.name)
+	}
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	res := result{stdout: stdout.String(), stderr: stderr.String(), code: code}
+
+	// Learn the IDs the following steps use or must normalize.
+	if m := grantedRe.FindStringSubmatch(res.stdout); m != nil {
+		v.lease = m[1]
+		id, _ := strconv.ParseUint(m[1], 16, 64)
+		v.leases++
+		d.addID(id, fmt.Sprintf("LEASE%d", v.leases))
+	}
+	if strings.HasPrefix(st.name, "lease_grant") {
+		if m := grantIDRe.FindStringSubmatch(res.stdout); m != nil {
+			id, _ := strconv.ParseUint(m[1], 10, 64)
+			v.lease = strconv.FormatUint(id, 16)
+			v.leases++
+			d.addID(id, fmt.Sprintf("LEASE%d", v.leases))
+		}
+	}
+	if m := voterRe.FindStringSubmatch(res.stdout); m != nil {
+		id, _ := strconv.ParseUint(m[1], 16, 64)
+		d.addID(id, "VOTER")
+	}
+	if m := learnerRe.FindStringSubmatch(res.stdout); m != nil {
+		v.learner = m[1]
+		id, _ := strconv.ParseUint(m[1], 16, 64)
+		d.addID(id, "LEARNER1")
+	}
+	if m := jsonAdded.FindStringSubmatch(res.stdout); m != nil {
+		id, _ := strconv.ParseUint(m[1], 10, 64)
+		v.learner = strconv.FormatUint(id, 16)
+		d.addID(id, "LEARNER2")
+	}
+	return res
+}
+
+// normalize turns a result into its golden text.
+func normalize(st step, res result, d *ids) string {
+	out := res.stdout
+	if st.protobuf && (res.code == 0 || st.stdoutOnly) {
+		out = dumpProto([]byte(out))
+	}
+	res.stdout = normalizeText(out, d, st.rules)
+	if st.unordered {
+		res.stdout = sortOutput(res.stdout)
+	}
+	if st.stdoutOnly {
+		return "--- stdout\n" + res.stdout
+	}
+	res.stderr = normalizeText(res.stderr, d, st.rules)
+	return res.String()
+}
+
+// waitQuiet waits until out has at least minLines lines and has not grown
+// for a while: the command has printed what it will print.
+func waitQuiet(out *syncBuffer, minLines int) {
+	deadline := time.Now().Add(30 * time.Second)
+	last, since := -1, time.Now()
+	for time.Now().Before(deadline) {
+		s := out.String()
+		if len(s) != last {
+			last, since = len(s), time.Now()
+		}
+		if strings.Count(s, "\n") >= minLines && time.Since(since) > 1500*time.Millisecond {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// cleanEnv is the environment without ETCDCTL_* variables.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "ETCDCTL_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestGolden runs every step against a fresh server and compares with
+// testdata/golden/<step>.golden.
+func TestGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server and builds binaries")
+	}
+	bins := t.TempDir()
+	var ctl string
+	if *update {
+		ctl = buildBinary(t, bins, "tests/cmd/etcdctl-ref", "etcdctl-ref")
+	} else {
+		ctl = buildBinary(t, bins, "etcdctl", "etcdctl")
+	}
+	var srvBin string
+	switch os.Getenv("ETCDGO_TEST_SERVER") {
+	case "", "etcd":
+		srvBin = buildBinary(t, bins, "tests/cmd/etcd-ref", "etcd-ref")
+	case "ours":
+		srvBin = buildBinary(t, bins, "server", "etcd")
+	default:
+		t.Fatalf("ETCDGO_TEST_SERVER=%q: want etcd or ours", os.Getenv("ETCDGO_TEST_SERVER"))
+	}
+	srv := startServer(t, srvBin, "golden")
+
+	d := newIDs()
+	v := &vars{ep: strings.TrimPrefix(srv.clientURL, "http://"), peer: srv.peerURL}
+	d.addString(srv.clientURL, "http://<ep>")
+	d.addString(v.ep, "<ep>")
+	d.addString(srv.peerURL, "http://<peer>")
+
+	// The member and cluster IDs, from the server itself.
+	out, err := exec.Command(ctl, "--endpoints="+v.ep, "-w", "json", "member", "list").Output()
+	if err != nil {
+		t.Fatalf("member list: %v", err)
+	}
+	var ml struct {
+		Header struct {
+			ClusterID uint64 `json:"cluster_id"`
+		} `json:"header"`
+		Members []struct {
+			ID uint64 `json:"ID"`
+		} `json:"members"`
+	}
+	if err := json.Unmarshal(out, &ml); err != nil || len(ml.Members) != 1 {
+		t.Fatalf("member list: %v %s", err, out)
+	}
+	d.addID(ml.Header.ClusterID, "CLUSTER")
+	d.addID(ml.Members[0].ID, "MEMBER")
+	v.member = strconv.FormatUint(ml.Members[0].ID, 16)
+
+	dir := filepath.Join("testdata", "golden")
+	if *update {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]bool{}
+	for _, st := range steps() {
+		if seen[st.name] {
+			t.Fatalf("duplicate step %s", st.name)
+		}
+		seen[st.name] = true
+		res := runStep(t, ctl, st, v, d)
+		got := fmt.Sprintf("$ etcdctl %s\n%s", strings.Join(st.args, " "), normalize(st, res, d))
+		path := filepath.Join(dir, st.name+".golden")
+		if *update {
+			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("%s: %v (record with -update)", st.name, err)
+			continue
+		}
+		if got != string(want) && pending[st.name] != "" {
+			t.Logf("%s: differs, expected until: %s", st.name, pending[st.name])
+			continue
+		}
+		if got != string(want) {
+			t.Errorf("%s differs from etcd's etcdctl:\n--- want\n%s\n--- got\n%s", st.name, want, got)
+		}
+	}
+}
+
+var membersRe = regexp.MustCompile(`"members":\[(.*)\]`)
+
+// sortOutput sorts lines, and the objects of JSON member arrays.
+func sortOutput(s string) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = membersRe.ReplaceAllStringFunc(l, func(m string) string {
+			inner := membersRe.FindStringSubmatch(m)[1]
+			parts := strings.Split(strings.TrimSuffix(strings.TrimPrefix(inner, "{"), "}"), "},{")
+			sort.Strings(parts)
+			return `"members":[{` + strings.Join(parts, "},{") + `}]`
+		})
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n") + "\n"
+}
