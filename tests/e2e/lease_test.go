@@ -158,4 +158,6 @@ func TestLease(t *testing.T) {
 	})
 }
 
-func leaseGrantReq(id, ttl int64) *pb.LeaseGrantRequest { return &pb.LeaseGrantRequest{ID: id, TTL: ttl} }
+func leaseGrantReq(id, ttl int64) *pb.LeaseGrantRequest {
+	return &pb.LeaseGrantRequest{ID: id, TTL: ttl}
+}
