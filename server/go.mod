@@ -6,6 +6,7 @@ require (
 	github.com/cockroachdb/datadriven v1.0.2
 	github.com/etcdgo/etcd/api/v3 v3.0.0
 	github.com/etcdgo/etcd/client/v3 v3.0.0
+	github.com/grpc-ecosystem/grpc-gateway/v2 v2.29.0
 	github.com/etcdgo/etcd/mvcc/v3 v3.0.0
 	github.com/etcdgo/etcd/pkg/v3 v3.0.0
 	github.com/etcdgo/etcd/raftwal/v3 v3.0.0

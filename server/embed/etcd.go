@@ -159,7 +159,7 @@ func urlStrings(us []url.URL) []string {
 func (e *Etcd) serveClients() {
 	for _, cl := range e.clients {
 		cl.grpc = v3rpc.NewServer(e.Server, e.grpcConfig(e.selfServices()...))
-		cl.http = &http.Server{Handler: newHTTPHandler(e.Server, e.lg), ErrorLog: nil}
+		cl.http = &http.Server{Handler: e.withGateway(newHTTPHandler(e.Server, e.lg)), ErrorLog: nil}
 		cl.mux = cmux.New(cl.l)
 		// Every HTTP/2 connection is gRPC, as in etcd: clients may send
 		// "application/grpc+proto" (a forced codec names its subtype), so

@@ -36,11 +36,8 @@ func (e *Etcd) grpcConfig(reg ...func(*grpc.Server)) v3rpc.Config {
 
 func (e *Etcd) startSelfClient() error {
 	sc := &selfClient{l: bufconn.Listen(selfBufSize), done: make(chan struct{})}
-	sc.grpc = v3rpc.NewServer(e.Server, e.grpcConfig())
-	go func() {
-		defer close(sc.done)
-		_ = sc.grpc.Serve(sc.l)
-	}()
+	// The client connects lazily, so it can exist before its server: the
+	// server then offers the services built on it too (for the gateway).
 	cli, err := clientv3.New(clientv3.Config{
 		Endpoints: []string{"127.0.0.1:0"},
 		DialOptions: []grpc.DialOption{grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
@@ -49,12 +46,15 @@ func (e *Etcd) startSelfClient() error {
 		Logger: e.lg.Named("self-client"),
 	})
 	if err != nil {
-		sc.grpc.Stop()
-		<-sc.done
 		return err
 	}
 	sc.cli = cli
 	e.self = sc
+	sc.grpc = v3rpc.NewServer(e.Server, e.grpcConfig(e.selfServices()...))
+	go func() {
+		defer close(sc.done)
+		_ = sc.grpc.Serve(sc.l)
+	}()
 	return nil
 }
 
