@@ -87,6 +87,11 @@ func (g *watcherGroup) remove(w *watcher) {
 
 // NewWatchableStore opens a store (see NewStore) that supports watches.
 func NewWatchableStore(b *backend.Backend, le Lessor, cfg StoreConfig) (*WatchableStore, error) {
+	return newWatchableStore(b, le, cfg, true)
+}
+
+// newWatchableStore can leave the sync loop off so tests drive it by hand.
+func newWatchableStore(b *backend.Backend, le Lessor, cfg StoreConfig, loop bool) (*WatchableStore, error) {
 	s, err := NewStore(b, le, cfg)
 	if err != nil {
 		return nil, err
@@ -102,7 +107,11 @@ func NewWatchableStore(b *backend.Backend, le Lessor, cfg StoreConfig) (*Watchab
 	}
 	s.notifier = ws
 	ws.registerWatchMetrics(cfg.Registerer)
-	go ws.run()
+	if loop {
+		go ws.run()
+	} else {
+		close(ws.donec)
+	}
 	return ws, nil
 }
 
@@ -138,7 +147,11 @@ func (ws *WatchableStore) Restore(b *backend.Backend) error {
 
 // NewWatchStream returns a new stream.
 func (ws *WatchableStore) NewWatchStream() WatchStream {
-	return &watchStream{ws: ws, ch: make(chan WatchResponse, chanBufLen), watchers: make(map[WatchID]*watcher)}
+	return ws.newWatchStream(chanBufLen)
+}
+
+func (ws *WatchableStore) newWatchStream(buf int) *watchStream {
+	return &watchStream{ws: ws, ch: make(chan WatchResponse, buf), watchers: make(map[WatchID]*watcher)}
 }
 
 func (ws *WatchableStore) kickSync() {
