@@ -107,11 +107,23 @@ func TestWatchDatadriven(t *testing.T) {
 			case "state":
 				return watchState(s)
 			case "recv":
+				// Order is guaranteed per watcher, not across watchers:
+				// group the output by watch ID.
 				st := stream(td)
-				var b strings.Builder
+				var resps []WatchResponse
 				for {
 					select {
 					case r := <-st.ch:
+						resps = append(resps, r)
+						continue
+					default:
+					}
+					break
+				}
+				sort.SliceStable(resps, func(i, j int) bool { return resps[i].WatchID < resps[j].WatchID })
+				var b strings.Builder
+				for _, r := range resps {
+					{
 						fmt.Fprintf(&b, "id=%d rev=%d", r.WatchID, r.Revision)
 						if r.CompactRevision != 0 {
 							fmt.Fprintf(&b, " compacted=%d", r.CompactRevision)
@@ -123,10 +135,7 @@ func TestWatchDatadriven(t *testing.T) {
 							}
 						}
 						b.WriteString("\n")
-						continue
-					default:
 					}
-					break
 				}
 				if b.Len() == 0 {
 					return "none\n"
