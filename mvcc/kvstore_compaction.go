@@ -72,6 +72,9 @@ func (s *Store) compactLocked(rev int64) (<-chan struct{}, error) {
 	b := s.b
 	s.sched.push(func(ctx context.Context) {
 		defer close(ch)
+		if ctx.Err() != nil {
+			return // store closed: resumed from the scheduled revision on next open
+		}
 		h, err := s.physicalCompact(ctx, b, rev, prev)
 		if err != nil {
 			s.lg.Warn("compaction stopped", zap.Int64("revision", rev), zap.Error(err))

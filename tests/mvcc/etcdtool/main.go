@@ -4,6 +4,7 @@
 // and ours share full names and cannot live in one binary.
 //
 //	etcdtool write HISTORY DB   write HISTORY into a new DB
+//	etcdtool schedule DB REV    mark a compaction to REV scheduled, not done
 //	etcdtool dump DB            print the history.Dump of DB as JSON
 package main
 
@@ -37,6 +38,8 @@ func run(args []string) error {
 	switch {
 	case len(args) == 3 && args[0] == "write":
 		return write(args[1], args[2])
+	case len(args) == 3 && args[0] == "schedule":
+		return schedule(args[1], args[2])
 	case len(args) == 2 && args[0] == "dump":
 		d, err := dump(args[1])
 		if err != nil {
@@ -44,7 +47,22 @@ func run(args []string) error {
 		}
 		return json.NewEncoder(os.Stdout).Encode(d)
 	}
-	return fmt.Errorf("usage: etcdtool write HISTORY DB | dump DB")
+	return fmt.Errorf("usage: etcdtool write HISTORY DB | schedule DB REV | dump DB")
+}
+
+// schedule records a compaction as scheduled but not done, as etcd leaves
+// the file when it crashes right after scheduling one.
+func schedule(dbPath, revStr string) error {
+	var rev int64
+	if _, err := fmt.Sscan(revStr, &rev); err != nil {
+		return err
+	}
+	bcfg := backend.DefaultBackendConfig(zap.NewNop())
+	bcfg.Path = dbPath
+	b := backend.New(bcfg)
+	mvcc.SetScheduledCompact(b.BatchTx(), rev)
+	b.ForceCommit()
+	return b.Close()
 }
 
 func open(path string) (backend.Backend, *mvcc.KeyValueHash, mvcc.KV) {
@@ -111,6 +129,17 @@ func dump(dbPath string) (*history.Dump, error) {
 	defer b.Close()
 	defer s.Close()
 	d := &history.Dump{Meta: map[string]string{}}
+	// Wait for a compaction resumed by the store's restore: compacting again
+	// at the scheduled revision queues behind it and reports ErrCompacted.
+	rtx := b.ReadTx()
+	rtx.RLock()
+	sched, found := mvcc.UnsafeReadScheduledCompact(rtx)
+	rtx.RUnlock()
+	if found {
+		if ch, _ := s.Compact(traceutil.TODO(), sched); ch != nil {
+			<-ch
+		}
+	}
 	r, err := s.Range(context.Background(), []byte("\x00"), nil, mvcc.RangeOptions{})
 	if err != nil {
 		return nil, err
