@@ -171,7 +171,9 @@ func (b *Backend) run() {
 			return
 		}
 		b.batch.Lock()
-		b.batch.commitLocked(false)
+		if b.batch.pending > 0 { // an idle backend does not commit (nor run hooks)
+			b.batch.commitLocked(false)
+		}
 		b.batch.Unlock()
 	}
 }

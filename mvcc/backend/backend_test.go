@@ -312,3 +312,24 @@ func TestBufferMerge(t *testing.T) {
 		}
 	}
 }
+
+// TestIdleBackendDoesNotCommit: the periodic commit skips an idle backend,
+// so the pre-commit hook does not rewrite the meta bucket forever.
+func TestIdleBackendDoesNotCommit(t *testing.T) {
+	hooks := 0
+	var mu sync.Mutex
+	b := openTest(t, Config{BatchInterval: time.Millisecond, Hooks: HookFunc(func(UnsafeReadWriter) {
+		mu.Lock()
+		hooks++
+		mu.Unlock()
+	})})
+	put(b, Lease, "a", "1")
+	for b.Commits() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	c := b.Commits()
+	time.Sleep(20 * time.Millisecond)
+	if got := b.Commits(); got != c {
+		t.Fatalf("idle backend committed %d times", got-c)
+	}
+}
