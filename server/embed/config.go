@@ -47,8 +47,10 @@ type Config struct {
 
 	SnapshotCount          uint64
 	SnapshotCatchUpEntries uint64
-	TickMs                 uint
-	ElectionMs             uint
+	// MaxLearners is --max-learners (0: 1).
+	MaxLearners int
+	TickMs      uint
+	ElectionMs  uint
 
 	QuotaBackendBytes int64
 	MaxTxnOps         uint

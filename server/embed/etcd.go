@@ -104,6 +104,7 @@ func StartEtcd(inCfg *Config) (e *Etcd, err error) {
 		InitialToken:            cfg.InitialClusterToken,
 		SnapshotCount:           cfg.SnapshotCount,
 		SnapshotCatchUpEntries:  cfg.SnapshotCatchUpEntries,
+		MaxLearners:             cfg.MaxLearners,
 		TickMs:                  cfg.TickMs,
 		ElectionTicks:           int(cfg.ElectionMs / cfg.TickMs),
 		MaxRequestBytes:         cfg.MaxRequestBytes,

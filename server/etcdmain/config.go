@@ -35,6 +35,8 @@ type flagValues struct {
 	watchProgressNotifyInterval                              time.Duration
 	leaseCheckpointInterval                                  time.Duration
 	disableLeaseCheckpoint                                   bool
+	snapshotCatchUpEntries                                   uint64
+	maxLearners                                              int
 }
 
 func addFlags(fs *pflag.FlagSet, v *flagValues) {
@@ -43,6 +45,8 @@ func addFlags(fs *pflag.FlagSet, v *flagValues) {
 	fs.StringVar(&v.dataDir, "data-dir", "", "Path to the data directory.")
 	fs.StringVar(&v.walDir, "wal-dir", "", "Path to the dedicated wal directory.")
 	fs.Uint64Var(&v.snapshotCount, "snapshot-count", d.SnapshotCount, "Number of committed transactions to trigger a snapshot to disk.")
+	fs.Uint64Var(&v.snapshotCatchUpEntries, "snapshot-catchup-entries", d.SnapshotCatchUpEntries, "Number of entries for a slow follower to catch up after compacting the raft storage entries.")
+	fs.IntVar(&v.maxLearners, "max-learners", 1, "Sets the maximum number of learners that can be available in the cluster membership.")
 	fs.UintVar(&v.heartbeat, "heartbeat-interval", d.TickMs, "Time (in milliseconds) of a heartbeat interval.")
 	fs.UintVar(&v.election, "election-timeout", d.ElectionMs, "Time (in milliseconds) for an election to timeout.")
 	fs.Int64Var(&v.quotaBackendBytes, "quota-backend-bytes", 0, "Raise alarms when backend size exceeds the given quota. 0 means use the default quota.")
@@ -152,6 +156,8 @@ func toEmbed(fs *pflag.FlagSet, v *flagValues) (*embed.Config, error) {
 	cfg.Dir = v.dataDir
 	cfg.WalDir = v.walDir
 	cfg.SnapshotCount = v.snapshotCount
+	cfg.SnapshotCatchUpEntries = v.snapshotCatchUpEntries
+	cfg.MaxLearners = v.maxLearners
 	cfg.TickMs = v.heartbeat
 	cfg.ElectionMs = v.election
 	cfg.QuotaBackendBytes = v.quotaBackendBytes

@@ -34,10 +34,12 @@ type clusterNet struct {
 // raftPeer adapts the server to what the transport calls.
 type raftPeer struct{ s *EtcdServer }
 
-func (p raftPeer) Process(ctx context.Context, m *raftpb.Message) error { return p.s.raft.Process(ctx, m) }
-func (p raftPeer) IsIDRemoved(id uint64) bool                           { return p.s.members.IsRemoved(id) }
-func (p raftPeer) ReportUnreachable(id uint64)                          { p.s.raft.ReportUnreachable(id) }
-func (p raftPeer) ReportSnapshot(id uint64, st raft.SnapshotStatus)     { p.s.raft.ReportSnapshot(id, st) }
+func (p raftPeer) Process(ctx context.Context, m *raftpb.Message) error {
+	return p.s.raft.Process(ctx, m)
+}
+func (p raftPeer) IsIDRemoved(id uint64) bool                       { return p.s.members.IsRemoved(id) }
+func (p raftPeer) ReportUnreachable(id uint64)                      { p.s.raft.ReportUnreachable(id) }
+func (p raftPeer) ReportSnapshot(id uint64, st raft.SnapshotStatus) { p.s.raft.ReportSnapshot(id, st) }
 
 // initCluster wires the transport, conf changes and snapshot installs; New
 // calls it once the raft node and the apply loop exist.
@@ -50,6 +52,14 @@ func (s *EtcdServer) initCluster(rs *raftState, snaps *snap.Snapshotter) {
 	s.cluster = &clusterNet{lg: s.lg, tr: tr, cid: s.cid, client: &http.Client{Timeout: 5 * time.Second}}
 	s.raft.transport = tr
 	s.raft.snaps = snaps
+	s.raft.aloneOK = func() bool {
+		for _, m := range s.members.VotingMembers() {
+			if m.ID != s.id {
+				return false
+			}
+		}
+		return true
+	}
 	maxLearners := s.cfg.MaxLearners
 	if maxLearners <= 0 {
 		maxLearners = membership.DefaultMaxLearners

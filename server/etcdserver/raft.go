@@ -51,14 +51,14 @@ type raftNode struct {
 	transport Transport
 	tick      time.Duration
 
-	propc  chan proposal
-	readc  chan []byte
-	recvc  chan *raftpb.Message
+	propc chan proposal
+	readc chan []byte
+	recvc chan *raftpb.Message
 	// callc runs functions on the RawNode inside the loop (conf changes,
 	// reports from the transport, leader transfer, status).
 	callc chan func(*raft.RawNode)
 	// snaps persists snapshots received from the leader.
-	snaps snapStore
+	snaps  snapStore
 	applyc chan toApply
 	// readStatec carries read states to the linearizer.
 	readStatec chan raft.ReadState
@@ -71,6 +71,11 @@ type raftNode struct {
 	confState *raftpb.ConfState
 
 	campaigned bool
+	// aloneOK tells whether the applied membership agrees that this
+	// member is the only voter (nil: trust raft's configuration). While a
+	// restarted member replays its log, raft's configuration is briefly
+	// partial and must not make it campaign alone.
+	aloneOK func() bool
 
 	stopc chan struct{}
 	donec chan struct{}
@@ -173,7 +178,7 @@ func (r *raftNode) maybeCampaign() {
 		return
 	}
 	cs := r.ConfState()
-	if len(cs.Voters) == 1 && cs.Voters[0] == r.id && len(cs.VotersOutgoing) == 0 {
+	if len(cs.Voters) == 1 && cs.Voters[0] == r.id && len(cs.VotersOutgoing) == 0 && (r.aloneOK == nil || r.aloneOK()) {
 		// raft refuses while bootstrap conf changes are unapplied; try
 		// again after the next Ready.
 		if r.rn.HasReady() {

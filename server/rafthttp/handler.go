@@ -26,21 +26,21 @@ func (t *Transport) checkRequest(w http.ResponseWriter, r *http.Request) (uint64
 		t.lg.Warn("rejected peer request from another cluster", zap.String("local-member-id", idStr(t.cfg.ID)),
 			zap.String("local-member-cluster-id", idStr(t.cfg.ClusterID)), zap.String("remote-peer-cluster-id", r.Header.Get(hdrClusterID)),
 			zap.String("remote-addr", r.RemoteAddr))
-		http.Error(w, ErrClusterIDMismatch.Error(), http.StatusPreconditionFailed)
+		refuse(w, ErrClusterIDMismatch.Error(), http.StatusPreconditionFailed)
 		return 0, false
 	}
 	to, err := strconv.ParseUint(r.Header.Get(hdrTo), 16, 64)
 	if err != nil || to != t.cfg.ID {
-		http.Error(w, ErrToIDMismatch.Error(), http.StatusPreconditionFailed)
+		refuse(w, ErrToIDMismatch.Error(), http.StatusPreconditionFailed)
 		return 0, false
 	}
 	from, err := strconv.ParseUint(r.Header.Get(hdrFrom), 16, 64)
 	if err != nil || from == 0 {
-		http.Error(w, "invalid from", http.StatusBadRequest)
+		refuse(w, "invalid from", http.StatusBadRequest)
 		return 0, false
 	}
 	if t.cfg.Raft.IsIDRemoved(from) {
-		http.Error(w, ErrMemberRemoved.Error(), http.StatusGone)
+		refuse(w, ErrMemberRemoved.Error(), http.StatusGone)
 		return 0, false
 	}
 	return from, true
@@ -49,7 +49,7 @@ func (t *Transport) checkRequest(w http.ResponseWriter, r *http.Request) (uint64
 func (t *Transport) serveStream(w http.ResponseWriter, r *http.Request) {
 	kind := r.PathValue("kind")
 	if kind != streamMsgApp && kind != streamMessage {
-		http.Error(w, "unknown stream", http.StatusNotFound)
+		refuse(w, "unknown stream", http.StatusNotFound)
 		return
 	}
 	from, ok := t.checkRequest(w, r)
@@ -58,7 +58,7 @@ func (t *Transport) serveStream(w http.ResponseWriter, r *http.Request) {
 	}
 	rc := http.NewResponseController(w)
 	if err := rc.EnableFullDuplex(); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
+		refuse(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
@@ -82,6 +82,9 @@ func (t *Transport) serveStream(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
+		if t.cfg.Raft.IsIDRemoved(from) {
+			return // the sender reconnects and learns it was removed
+		}
 		if m.GetFrom() != from || m.GetTo() != t.cfg.ID {
 			t.lg.Warn("dropped message with unexpected from/to", zap.String("stream-from", idStr(from)), zap.String("message-from", idStr(m.GetFrom())))
 			continue
@@ -93,4 +96,12 @@ func (t *Transport) serveStream(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// refuse answers without reading the request body. The connection is
+// closed after the answer: otherwise the server would first try to drain
+// the body, which for a stream never ends.
+func refuse(w http.ResponseWriter, msg string, code int) {
+	w.Header().Set("Connection", "close")
+	http.Error(w, msg, code)
 }

@@ -104,7 +104,7 @@ func (t *Transport) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 	br := bufio.NewReaderSize(r.Body, 64<<10)
 	m, _, err := readFrame(br, nil)
 	if err != nil || m.GetType() != raftpb.MsgSnap || m.GetFrom() != from {
-		http.Error(w, "bad snapshot message", http.StatusBadRequest)
+		refuse(w, "bad snapshot message", http.StatusBadRequest)
 		return
 	}
 	idx := m.GetSnapshot().GetMetadata().GetIndex()
@@ -112,14 +112,13 @@ func (t *Transport) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 	n, err := t.cfg.Snap.SaveDBFrom(br, idx)
 	if err != nil {
 		t.lg.Warn("failed to save database snapshot", zap.Error(err))
-		http.Error(w, "failed to save snapshot: "+err.Error(), http.StatusInternalServerError)
+		refuse(w, "failed to save snapshot: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
 	t.lg.Info("received and saved database snapshot", zap.String("remote-snapshot-sender-id", idStr(from)), zap.Uint64("incoming-snapshot-index", idx), zap.Int64("bytes", n))
 	if err := t.cfg.Raft.Process(r.Context(), m); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
+		refuse(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
-

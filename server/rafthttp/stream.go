@@ -83,6 +83,13 @@ func (w *streamWriter) connectAndWrite(bo *backoff) error {
 	pr, pw := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	go func() {
+		select {
+		case <-w.p.stopc:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u+"/raft/stream/"+w.kind, pr)
 	if err != nil {
 		return err
