@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/etcdgo/etcd/tools/v3/benchmark/report"
+)
+
+func TestParseVmHWM(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     int64
+		wantErr  bool
+	}{
+		{name: "present", in: "Name:\tetcd\nVmPeak:\t  10 kB\nVmHWM:\t   2048 kB\nVmRSS:\t 1 kB\n", want: 2 << 20},
+		{name: "absent", in: "Name:\tetcd\n", wantErr: true},
+		{name: "bad unit", in: "VmHWM:\t 5 MB\n", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseVmHWM(strings.NewReader(tt.in))
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Fatalf("parseVmHWM = %d, %v; want %d, err %v", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestWorkloadArgv(t *testing.T) {
+	w := workload{args: "--clients=2 put --total=%d", total: 100, quick: 10}
+	tests := []struct {
+		quick bool
+		want  []string
+	}{
+		{false, []string{"--clients=2", "put", "--total=100"}},
+		{true, []string{"--clients=2", "put", "--total=10"}},
+	}
+	for _, tt := range tests {
+		if got := w.argv(tt.quick); !slices.Equal(got, tt.want) {
+			t.Errorf("argv(%v) = %v, want %v", tt.quick, got, tt.want)
+		}
+	}
+	for _, w := range workloads {
+		if len(w.argv(true)) == 0 || w.op == "" || w.quick > w.total {
+			t.Errorf("workload %q is malformed", w.name)
+		}
+	}
+}
+
+func TestAggregateAndTable(t *testing.T) {
+	ok := func(rps float64, rss int64) sample {
+		return sample{stats: report.Stats{RPS: rps, Lats: []float64{0.001, 0.002}}, use: usage{peakRSS: rss, dbSize: 1 << 20}}
+	}
+	tests := []struct {
+		name    string
+		ours    []sample
+		etcd    []sample
+		want    []string
+		wantRPS float64
+	}{
+		{name: "both ok", ours: []sample{ok(100, 10 << 20), ok(300, 20 << 20)}, etcd: []sample{ok(100, 30 << 20)},
+			want: []string{"200", "100", "2.00", "20.0MiB", "30.0MiB"}, wantRPS: 200},
+		{name: "ours failed", ours: []sample{{err: errors.New("boom")}}, etcd: []sample{ok(50, 1)},
+			want: []string{"err", "50", "note: 1-member x, ours: 1 of 1 runs failed, last: boom"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := row{size: 1, workload: workload{name: "x"}, ours: aggregate(tt.ours), etcd: aggregate(tt.etcd)}
+			if r.ours.rps != tt.wantRPS {
+				t.Fatalf("rps = %v, want %v", r.ours.rps, tt.wantRPS)
+			}
+			var b bytes.Buffer
+			writeTable(&b, []row{r})
+			for _, w := range tt.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("missing %q in:\n%s", w, b.String())
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/etcdgo/etcd/tools/v3/benchmark/cmd"
+	"github.com/etcdgo/etcd/tools/v3/benchmark/report"
+)
+
+type options struct {
+	quick     bool
+	rounds    int
+	sizes     []int
+	only      string
+	repo      string
+	etcdBin   string
+	oursBin   string
+	keep      bool
+	runTimout time.Duration
+}
+
+func main() {
+	var o options
+	sizes := flag.String("sizes", "1,3", "cluster sizes to compare, comma separated")
+	flag.BoolVar(&o.quick, "quick", false, "small totals and one round (~3 minutes)")
+	flag.IntVar(&o.rounds, "rounds", 0, "runs of each server per workload (default 2, -quick 1)")
+	flag.StringVar(&o.only, "only", "", "run only workloads whose name contains this")
+	flag.StringVar(&o.repo, "repo", "", "repository root (default: the go.work above the working directory)")
+	flag.StringVar(&o.etcdBin, "etcd-binary", "", "use this reference etcd binary instead of building v3.7.3")
+	flag.StringVar(&o.oursBin, "ours-binary", "", "use this binary of ours instead of building bin/etcd")
+	flag.BoolVar(&o.keep, "keep", false, "keep the scratch directory (logs, summaries)")
+	flag.DurationVar(&o.runTimout, "run-timeout", 4*time.Minute, "limit of one benchmark run")
+	flag.Parse()
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			fmt.Fprintf(os.Stderr, "bad -sizes %q\n", *sizes)
+			os.Exit(2)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	if o.rounds <= 0 {
+		o.rounds = 2
+		if o.quick {
+			o.rounds = 1
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := compare(ctx, o, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "compare:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// server is one of the two implementations under comparison.
+type server struct {
+	name string
+	bin  string
+}
+
+// sample is one run of one workload on one server.
+type sample struct {
+	stats report.Stats
+	use   usage
+	err   error
+}
+
+func compare(ctx context.Context, o options, stdout, stderr io.Writer) error {
+	start := time.Now()
+	logf := func(format string, a ...any) {
+		fmt.Fprintf(stderr, "[%6.1fs] %s\n", time.Since(start).Seconds(), fmt.Sprintf(format, a...))
+	}
+	scratch, err := os.MkdirTemp("", "etcd-compare-")
+	if err != nil {
+		return err
+	}
+	if o.keep {
+		logf("scratch directory: %s", scratch)
+	} else {
+		defer os.RemoveAll(scratch)
+	}
+	if o.repo == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return err
+		}
+		if o.repo, err = repoRoot(wd); err != nil {
+			return err
+		}
+	}
+	if o.oursBin == "" {
+		if o.oursBin, err = buildOurs(ctx, o.repo, logf); err != nil {
+			return err
+		}
+	}
+	if o.etcdBin == "" {
+		if o.etcdBin, err = buildReference(ctx, scratch, logf); err != nil {
+			return err
+		}
+	}
+	servers := []server{{"ours", o.oursBin}, {"etcd", o.etcdBin}}
+	summaries, err := os.Create(filepath.Join(scratch, "summaries.txt"))
+	if err != nil {
+		return err
+	}
+	defer summaries.Close()
+
+	var rows []row
+	for _, size := range o.sizes {
+		for _, w := range workloads {
+			if o.only != "" && !strings.Contains(w.name, o.only) {
+				continue
+			}
+			res := map[string][]sample{}
+			for round := range o.rounds {
+				for _, s := range servers {
+					logf("%d-member %s: %s, round %d/%d", size, s.name, w.name, round+1, o.rounds)
+					smp := runOnce(ctx, o, s, size, w, scratch, summaries)
+					if smp.err != nil {
+						logf("  failed: %v", smp.err)
+					} else {
+						logf("  %.0f req/s, p99 %.1f ms", smp.stats.RPS, 1000*smp.stats.Percentile(99))
+					}
+					res[s.name] = append(res[s.name], smp)
+					if ctx.Err() != nil {
+						return ctx.Err()
+					}
+				}
+			}
+			rows = append(rows, row{size: size, workload: w, ours: aggregate(res["ours"]), etcd: aggregate(res["etcd"])})
+		}
+	}
+	fmt.Fprintf(stdout, "\netcd-go vs etcd %s (%d round(s) each, interleaved; %s on %d CPUs; %s)\n\n",
+		refVersion, o.rounds, mode(o.quick), numCPU(), time.Since(start).Round(time.Second))
+	writeTable(stdout, rows)
+	fmt.Fprintln(stdout, "\nWorkloads (benchmark --endpoints=<members> ARGS):")
+	for _, w := range workloads {
+		if o.only == "" || strings.Contains(w.name, o.only) {
+			fmt.Fprintf(stdout, "  %-30s %s\n", w.name, strings.Join(w.argv(o.quick), " "))
+		}
+	}
+	if o.keep {
+		fmt.Fprintf(stdout, "\nFull summaries: %s\n", summaries.Name())
+	}
+	return nil
+}
+
+func mode(quick bool) string {
+	if quick {
+		return "-quick"
+	}
+	return "full"
+}
+
+// runOnce starts a fresh cluster of s, runs w against it in process and
+// stops the cluster.
+func runOnce(ctx context.Context, o options, s server, size int, w workload, scratch string, summaries io.Writer) sample {
+	dir, err := os.MkdirTemp(scratch, fmt.Sprintf("%s-%d-", s.name, size))
+	if err != nil {
+		return sample{err: err}
+	}
+	if !o.keep {
+		defer os.RemoveAll(dir)
+	}
+	c, err := startCluster(ctx, s.bin, dir, size)
+	if err != nil {
+		return sample{err: err}
+	}
+	defer c.stop()
+	rctx, cancel := context.WithTimeout(ctx, o.runTimout)
+	defer cancel()
+	if w.setup != nil {
+		if err := w.setup(rctx, c.endpoints()); err != nil {
+			return sample{err: fmt.Errorf("setup: %w", err)}
+		}
+	}
+	var smp sample
+	got := false
+	fmt.Fprintf(summaries, "\n===== %s %d-member: %s\n", s.name, size, w.name)
+	root := cmd.NewRootCommand(&cmd.Env{
+		Stdout: summaries, Stderr: summaries, Stdin: strings.NewReader(""),
+		OnReport: func(op string, st report.Stats) {
+			if op == w.op {
+				smp.stats, got = st, true
+			}
+		},
+	})
+	args := append([]string{"--endpoints=" + strings.Join(c.endpoints(), ",")}, w.argv(o.quick)...)
+	root.SetArgs(args)
+	if err := root.ExecuteContext(rctx); err != nil {
+		return sample{err: err}
+	}
+	if !got {
+		return sample{err: fmt.Errorf("no %q summary", w.op)}
+	}
+	if n := smp.stats.Errors(); n > 0 {
+		smp.err = fmt.Errorf("%d requests failed", n)
+	}
+	if smp.use, err = c.measure(ctx); err != nil && smp.err == nil {
+		smp.err = err
+	}
+	return smp
+}
+
+// result is a server's aggregate over rounds.
+type result struct {
+	rps, p99 float64 // mean over successful rounds; p99 in seconds
+	rss, db  int64   // max over rounds
+	ok, runs int
+	err      error
+}
+
+func aggregate(ss []sample) result {
+	r := result{runs: len(ss)}
+	for _, s := range ss {
+		if s.err != nil {
+			r.err = s.err
+			continue
+		}
+		r.ok++
+		r.rps += s.stats.RPS
+		r.p99 += s.stats.Percentile(99)
+		r.rss = max(r.rss, s.use.peakRSS)
+		r.db = max(r.db, s.use.dbSize)
+	}
+	if r.ok > 0 {
+		r.rps /= float64(r.ok)
+		r.p99 /= float64(r.ok)
+	}
+	return r
+}
