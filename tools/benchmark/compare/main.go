@@ -74,7 +74,9 @@ type server struct {
 type sample struct {
 	stats report.Stats
 	use   usage
-	err   error
+	// failed counts requests that returned an error (the run went on).
+	failed int
+	err    error
 }
 
 func compare(ctx context.Context, o options, stdout, stderr io.Writer) error {
@@ -131,7 +133,7 @@ func compare(ctx context.Context, o options, stdout, stderr io.Writer) error {
 					if smp.err != nil {
 						logf("  failed: %v", smp.err)
 					} else {
-						logf("  %.0f req/s, p99 %.1f ms", smp.stats.RPS, 1000*smp.stats.Percentile(99))
+						logf("  %.0f req/s, p99 %.1f ms, %d failed requests", smp.stats.RPS, 1000*smp.stats.Percentile(99), smp.failed)
 					}
 					res[s.name] = append(res[s.name], smp)
 					if ctx.Err() != nil {
@@ -205,10 +207,8 @@ func runOnce(ctx context.Context, o options, s server, size int, w workload, scr
 	if !got {
 		return sample{err: fmt.Errorf("no %q summary", w.op)}
 	}
-	if n := smp.stats.Errors(); n > 0 {
-		smp.err = fmt.Errorf("%d requests failed", n)
-	}
-	if smp.use, err = c.measure(ctx); err != nil && smp.err == nil {
+	smp.failed = smp.stats.Errors()
+	if smp.use, err = c.measure(ctx); err != nil {
 		smp.err = err
 	}
 	return smp
@@ -219,6 +219,8 @@ type result struct {
 	rps, p99 float64 // mean over successful rounds; p99 in seconds
 	rss, db  int64   // max over rounds
 	ok, runs int
+	failed   int // failed requests over all rounds
+	errs     map[string]int
 	err      error
 }
 
@@ -230,6 +232,13 @@ func aggregate(ss []sample) result {
 			continue
 		}
 		r.ok++
+		r.failed += s.failed
+		for msg, n := range s.stats.ErrorDist {
+			if r.errs == nil {
+				r.errs = map[string]int{}
+			}
+			r.errs[msg] += n
+		}
 		r.rps += s.stats.RPS
 		r.p99 += s.stats.Percentile(99)
 		r.rss = max(r.rss, s.use.peakRSS)

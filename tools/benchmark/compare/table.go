@@ -34,6 +34,10 @@ func writeTable(w io.Writer, rows []row) {
 			name string
 			res  result
 		}{{"ours", r.ours}, {"etcd", r.etcd}} {
+			if x.res.failed > 0 {
+				fmt.Fprintf(w, "note: %d-member %s, %s (*): %d requests failed: %v\n",
+					r.size, r.workload.name, x.name, x.res.failed, x.res.errs)
+			}
 			if x.res.err != nil {
 				fmt.Fprintf(w, "note: %d-member %s, %s: %d of %d runs failed, last: %v\n",
 					r.size, r.workload.name, x.name, x.res.runs-x.res.ok, x.res.runs, x.res.err)
@@ -45,6 +49,9 @@ func writeTable(w io.Writer, rows []row) {
 func rate(r result) string {
 	if r.ok == 0 {
 		return "err"
+	}
+	if r.failed > 0 {
+		return fmt.Sprintf("%.0f*", r.rps)
 	}
 	return fmt.Sprintf("%.0f", r.rps)
 }
