@@ -11,6 +11,9 @@ import (
 	clientv3 "github.com/etcdgo/etcd/client/v3"
 )
 
+// grantConcurrency bounds the Grant calls in flight before a run.
+const grantConcurrency = 256
+
 type leaseKeepaliveOptions struct {
 	total int
 	ttl   int64
@@ -42,8 +45,13 @@ func (o *leaseKeepaliveOptions) run(ctx context.Context, g *globals) error {
 		failed atomic.Int64
 		first  atomic.Pointer[error]
 	)
+	// Grants are not timed; bound them so that a large --clients does not
+	// trip the server's "too many requests" guard.
+	sem := make(chan struct{}, grantConcurrency)
 	for i, c := range cs.clients {
+		sem <- struct{}{}
 		wg.Go(func() {
+			defer func() { <-sem }()
 			resp, err := c.Grant(ctx, o.ttl)
 			if err != nil {
 				failed.Add(1)
