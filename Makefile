@@ -66,7 +66,7 @@ check-genproto: genproto
 ## sync-deps: raise every module's requirements to the workspace's versions,
 ## so that each third-party module is required at one version everywhere.
 sync-deps:
-	$(GO) work sync
+	./scripts/sync-deps.sh
 
 clean:
 	rm -rf $(BIN)
