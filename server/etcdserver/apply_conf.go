@@ -48,6 +48,7 @@ func (c *confApplier) apply(e *raftpb.Entry, replay bool) {
 	}
 	rcc := &cc
 	if err != nil {
+		c.lg.Warn("rejected conf change", zap.Stringer("type", cc.GetType()), zap.String("node-id", idStr(cc.GetNodeId())), zap.Error(err))
 		rcc = proto.Clone(&cc).(*raftpb.ConfChange)
 		rcc.NodeId = proto.Uint64(0)
 	}

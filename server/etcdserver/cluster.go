@@ -164,6 +164,7 @@ func (s *EtcdServer) PromoteMember(ctx context.Context, id uint64) ([]membership
 			if errors.Is(err, errs.ErrLearnerNotReady) || errors.Is(err, membership.ErrIDNotFound) || errors.Is(err, membership.ErrMemberNotLearner) {
 				return nil, err
 			}
+			s.lg.Warn("failed to forward promote to the leader", zap.String("leader-peer-url", u), zap.Error(err))
 		}
 		select {
 		case <-time.After(100 * time.Millisecond):

@@ -27,6 +27,8 @@ const (
 
 	// maxFrame bounds one received message.
 	maxFrame = 512 << 20
+	// handshakeTimeout bounds waiting for a stream's response headers.
+	handshakeTimeout = time.Second
 	// maxBatch bounds the bytes written to a stream in one write.
 	maxBatch = 1 << 20
 )
@@ -83,10 +85,17 @@ func (w *streamWriter) connectAndWrite(bo *backoff) error {
 	pr, pw := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// The transport keeps reading the request body even after the
+	// request failed (it waits for its write loop): closing the pipe is
+	// what ends a failed or stopped attempt.
+	abort := func(err error) {
+		cancel()
+		pw.CloseWithError(err)
+	}
 	go func() {
 		select {
 		case <-w.p.stopc:
-			cancel()
+			abort(ErrStopped)
 		case <-ctx.Done():
 		}
 	}()
@@ -96,7 +105,14 @@ func (w *streamWriter) connectAndWrite(bo *backoff) error {
 	}
 	setHeaders(req.Header, t.cfg.ClusterID, t.cfg.ID, w.p.id)
 	req.Header.Set("Content-Type", "application/octet-stream")
+	// http.Transport's ResponseHeaderTimeout starts only once the body is
+	// written, which a stream never is: bound the handshake here.
+	hs := time.AfterFunc(handshakeTimeout, func() { abort(errHandshakeTimeout) })
 	resp, err := t.client.Do(req)
+	if !hs.Stop() && err == nil {
+		err = errHandshakeTimeout
+		resp.Body.Close()
+	}
 	if err != nil {
 		pw.CloseWithError(err)
 		return err
@@ -147,6 +163,8 @@ func (w *streamWriter) connectAndWrite(bo *backoff) error {
 		}
 	}
 }
+
+var errHandshakeTimeout = errors.New("rafthttp: stream handshake timed out")
 
 func appendFrame(buf []byte, m *raftpb.Message) []byte {
 	start := len(buf)

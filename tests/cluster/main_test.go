@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +21,16 @@ var testArgs = []string{"--unsafe-no-fsync", "--logger", "zap", "--log-level", "
 
 func newCluster(t *testing.T, size int, extra ...string) *e2e.Cluster {
 	t.Helper()
-	return e2e.NewCluster(t, e2e.ClusterConfig{Size: size, Args: append(append([]string(nil), testArgs...), extra...)})
+	c := e2e.NewCluster(t, e2e.ClusterConfig{Size: size, Args: append(append([]string(nil), testArgs...), extra...)})
+	t.Cleanup(func() {
+		// Keep the members' logs of a failed run (ETCDGO_CLUSTER_LOGS=dir).
+		if dir := os.Getenv("ETCDGO_CLUSTER_LOGS"); dir != "" && t.Failed() {
+			for _, m := range c.Members {
+				_ = os.WriteFile(filepath.Join(dir, t.Name()+"-"+m.Name+".log"), []byte(m.Log()), 0o644)
+			}
+		}
+	})
+	return c
 }
 
 func newClient(t *testing.T, eps ...string) *clientv3.Client {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -65,10 +67,16 @@ func NewCluster(t testing.TB, cfg ClusterConfig) *Cluster {
 	for _, m := range c.Members {
 		go func() { errc <- m.StartState(ctx, "new", ic) }()
 	}
+	dump := time.AfterFunc(20*time.Second, c.dumpGoroutines)
+	defer dump.Stop()
+	var firstErr error
 	for range c.Members {
-		if err := <-errc; err != nil {
-			t.Fatal(err)
+		if err := <-errc; err != nil && firstErr == nil {
+			firstErr = err
 		}
+	}
+	if firstErr != nil {
+		t.Fatal(firstErr)
 	}
 	return c
 }
@@ -183,4 +191,44 @@ func (c *Cluster) Heal() {
 func (c *Cluster) Cut(a, b *Member) {
 	a.Proxy.Block(b.ID())
 	b.Proxy.Block(a.ID())
+}
+
+// WaitExit waits for the member's process to exit by itself.
+func (m *Member) WaitExit(timeout time.Duration) bool {
+	if m.exitc == nil {
+		return false
+	}
+	select {
+	case <-m.exitc:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
+}
+
+// Wipe forgets the member's ID (after its data dir was removed, it joins
+// again as a new member).
+func (m *Member) Wipe() { m.id = "" }
+
+// Signal sends sig to the member's process.
+func (p *Process) Signal(sig os.Signal) {
+	if p.cmd != nil && p.cmd.Process != nil {
+		_ = p.cmd.Process.Signal(sig)
+	}
+}
+
+// dumpGoroutines makes the running members print their goroutines and
+// saves their logs in $ETCDGO_CLUSTER_LOGS (debugging a stuck start).
+func (c *Cluster) dumpGoroutines() {
+	dir := os.Getenv("ETCDGO_CLUSTER_LOGS")
+	if dir == "" {
+		return
+	}
+	for _, m := range c.Members {
+		m.Signal(syscall.SIGQUIT)
+	}
+	time.Sleep(time.Second)
+	for _, m := range c.Members {
+		_ = os.WriteFile(filepath.Join(dir, "dump-"+m.Name+".log"), []byte(m.Log()), 0o644)
+	}
 }

@@ -116,7 +116,7 @@ func (p *Proxy) serve() {
 // sender reads the first request's headers (without consuming them) and
 // returns its X-Server-From header.
 func sender(br *bufio.Reader) string {
-	for k := 1; k <= 16<<10; k = max(br.Buffered(), k) + 1 {
+	for k := 1; k <= 16<<10; {
 		b, err := br.Peek(k)
 		if i := bytes.Index(b, []byte("\r\n\r\n")); i >= 0 {
 			tp := textproto.NewReader(bufio.NewReader(bytes.NewReader(b[:i+4])))
@@ -128,6 +128,11 @@ func sender(br *bufio.Reader) string {
 		}
 		if err != nil {
 			return ""
+		}
+		if n := br.Buffered(); n > k {
+			k = n // look at everything already read
+		} else {
+			k++ // the headers are incomplete: wait for more
 		}
 	}
 	return ""
