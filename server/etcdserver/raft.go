@@ -28,6 +28,9 @@ type proposal struct {
 	data []byte
 	// fail is called when raft refuses the proposal.
 	fail func(error)
+	// done is closed once the client gave up: a proposal still waiting
+	// for a leader then is dropped instead of committing later.
+	done <-chan struct{}
 }
 
 // toApply is a batch of committed entries, in order, after an optional
@@ -166,6 +169,13 @@ func (r *raftNode) drainProposals() {
 }
 
 func (r *raftNode) propose(p proposal) {
+	if p.done != nil {
+		select {
+		case <-p.done:
+			return
+		default:
+		}
+	}
 	if err := r.rn.Propose(p.data); err != nil && p.fail != nil {
 		p.fail(err)
 	}

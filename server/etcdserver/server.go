@@ -294,14 +294,14 @@ func (s *EtcdServer) propose(ctx context.Context, r *pb.InternalRaftRequest) (*a
 		return nil, errs.ErrRequestTooLarge
 	}
 	ch := s.wait.Register(id)
-	p := proposal{data: data, fail: func(err error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.ReqTimeout())
+	defer cancel()
+	p := proposal{data: data, done: ctx.Done(), fail: func(err error) {
 		if errors.Is(err, raft.ErrProposalDropped) {
 			err = errs.ErrNoLeader
 		}
 		s.wait.Trigger(id, &apply.Result{Err: err})
 	}}
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.ReqTimeout())
-	defer cancel()
 	select {
 	case s.raft.propc <- p:
 	case <-ctx.Done():
