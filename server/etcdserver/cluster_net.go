@@ -14,6 +14,7 @@ import (
 	"go.etcd.io/raft/v3"
 	"go.etcd.io/raft/v3/raftpb"
 	"go.uber.org/zap"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/etcdgo/etcd/raftwal/v3/snap"
 	"github.com/etcdgo/etcd/server/v3/etcdserver/errs"
@@ -50,7 +51,7 @@ func (s *EtcdServer) initCluster(rs *raftState, snaps *snap.Snapshotter) {
 		OnRemoved:  s.stopRemoved,
 	})
 	s.cluster = &clusterNet{lg: s.lg, tr: tr, cid: s.cid, client: &http.Client{Timeout: 5 * time.Second}}
-	s.raft.transport = tr
+	s.raft.transport = snapMerger{tr: tr, s: s}
 	s.raft.snaps = snaps
 	s.raft.aloneOK = func() bool {
 		for _, m := range s.members.VotingMembers() {
@@ -199,4 +200,29 @@ func fetchCluster(lg *zap.Logger, urls []string, timeout time.Duration) ([]*memb
 		return ms, cid, nil
 	}
 	return nil, 0, errNoRemoteCluster
+}
+
+// snapMerger sends raft's messages, replacing the snapshot of a MsgSnap
+// (the last one taken, whose ConfState may lack members added since) by
+// one at the applied index with the current ConfState, as etcd does; the
+// database sent with it is at least that recent.
+type snapMerger struct {
+	tr *rafthttp.Transport
+	s  *EtcdServer
+}
+
+func (m snapMerger) Send(msgs []*raftpb.Message) {
+	for _, msg := range msgs {
+		if msg.GetType() != raftpb.MsgSnap {
+			continue
+		}
+		idx, term := m.s.apply.appliedIndex.Load(), m.s.apply.appliedTerm.Load()
+		if idx < msg.GetSnapshot().GetMetadata().GetIndex() {
+			continue
+		}
+		msg.Snapshot = &raftpb.Snapshot{Metadata: &raftpb.SnapshotMetadata{
+			Index: proto.Uint64(idx), Term: proto.Uint64(term), ConfState: m.s.raft.ConfState(),
+		}}
+	}
+	m.tr.Send(msgs)
 }
