@@ -68,6 +68,12 @@ func (s *EtcdServer) initCluster(rs *raftState, snaps *snap.Snapshotter) {
 	s.apply.conf = &confApplier{lg: s.lg, id: s.id, members: s.members, raft: s.raft, peers: tr, wait: s.wait,
 		maxLearners: maxLearners, onRemoved: s.stopRemoved}
 	s.apply.restorer = &snapshotRestorer{lg: s.lg, be: s.be, dbPath: snaps.DBFilePath}
+	// Leases reload first: the KV store attaches its keys to them as it
+	// rebuilds its index.
+	s.addRestoreHook(func() error {
+		s.leases.Recover(&indexedBackend{be: s.be, loop: s.apply})
+		return nil
+	})
 	s.addRestoreHook(func() error { return s.kv.Restore(s.be) })
 	s.addRestoreHook(func() error {
 		s.members.Reload()
