@@ -6,13 +6,19 @@ import (
 
 	"github.com/etcdgo/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "github.com/etcdgo/etcd/client/v3"
+	"github.com/etcdgo/etcd/tests/v3/framework/refetcd"
 )
 
 // TestAuth manages users and roles, checks permissions, and checks that a
 // client with a username and password renews its token when it expires.
 func TestAuth(t *testing.T) {
+	forEachServer(t, testAuth)
+}
+
+func testAuth(t *testing.T, srv *server) {
+	srv.requires(t, refetcd.Auth)
 	// simple tokens that expire after a second
-	c := ownCluster(t, TargetOptions{Size: 1, ExtraFlags: []string{"--auth-token=simple", "--auth-token-ttl=1"}})
+	c := srv.own(t, TargetOptions{Size: 1, ExtraFlags: []string{"--auth-token=simple", "--auth-token-ttl=1"}})
 	eps := c.Endpoints()
 	admin := newClient(t, clientv3.Config{Endpoints: eps})
 	ctx := testCtx(t)

@@ -23,7 +23,11 @@ func newSession(t *testing.T, cli *clientv3.Client) *concurrency.Session {
 }
 
 func TestMutex(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testMutex)
+}
+
+func testMutex(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	pfx := keyPrefix(t) + "lock"
 	s1, s2 := newSession(t, cli), newSession(t, cli)
@@ -62,7 +66,11 @@ func TestMutex(t *testing.T) {
 }
 
 func TestElection(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testElection)
+}
+
+func testElection(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	pfx := keyPrefix(t) + "election"
 	s1, s2 := newSession(t, cli), newSession(t, cli)
@@ -116,7 +124,11 @@ func TestElection(t *testing.T) {
 // TestSTMIsolation runs concurrent increments of a counter under each
 // isolation level that prevents lost updates.
 func TestSTMIsolation(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testSTMIsolation)
+}
+
+func testSTMIsolation(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	levels := []struct {
 		name string

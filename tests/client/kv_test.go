@@ -30,7 +30,11 @@ func equalStrings(a, b []string) bool {
 }
 
 func TestKVGetOptions(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testKVGetOptions)
+}
+
+func testKVGetOptions(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	p := keyPrefix(t)
 	var revs []int64
@@ -95,7 +99,11 @@ func TestKVGetOptions(t *testing.T) {
 }
 
 func TestKVPutDeleteOptions(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testKVPutDeleteOptions)
+}
+
+func testKVPutDeleteOptions(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	p := keyPrefix(t)
 
@@ -146,7 +154,11 @@ func TestKVPutDeleteOptions(t *testing.T) {
 }
 
 func TestKVErrorsAreRPCTypes(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testKVErrorsAreRPCTypes)
+}
+
+func testKVErrorsAreRPCTypes(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	p := keyPrefix(t)
 	put, err := cli.Put(ctx, p+"k", "v")
@@ -183,7 +195,11 @@ func TestKVErrorsAreRPCTypes(t *testing.T) {
 }
 
 func TestTxnIfThenElse(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testTxnIfThenElse)
+}
+
+func testTxnIfThenElse(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	p := keyPrefix(t)
 	put, err := cli.Put(ctx, p+"k", "v1")
@@ -240,7 +256,11 @@ func TestTxnIfThenElse(t *testing.T) {
 }
 
 func TestCompact(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testCompact)
+}
+
+func testCompact(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	p := keyPrefix(t)
 	first, err := cli.Put(ctx, p+"k", "v1")

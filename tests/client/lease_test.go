@@ -10,7 +10,11 @@ import (
 )
 
 func TestLease(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testLease)
+}
+
+func testLease(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	p := keyPrefix(t)
 
@@ -82,7 +86,11 @@ func TestLease(t *testing.T) {
 }
 
 func TestLeaseExpiresWithoutKeepAlive(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testLeaseExpiresWithoutKeepAlive)
+}
+
+func testLeaseExpiresWithoutKeepAlive(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	g, err := cli.Grant(ctx, 1)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
-	"github.com/etcdgo/etcd/api/v3/codec"
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 	clientv3 "github.com/etcdgo/etcd/client/v3"
 	"github.com/etcdgo/etcd/client/v3/namespace"
@@ -17,7 +16,11 @@ import (
 )
 
 func TestNamespace(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testNamespace)
+}
+
+func testNamespace(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	p := keyPrefix(t)
 	kv := namespace.NewKV(cli.KV, p)
@@ -63,8 +66,12 @@ func TestNamespace(t *testing.T) {
 }
 
 func TestNamingEndpointsAndResolver(t *testing.T) {
-	eps := sharedCluster(t, 1).Endpoints()
-	cli := single(t)
+	forEachServer(t, testNamingEndpointsAndResolver)
+}
+
+func testNamingEndpointsAndResolver(t *testing.T, srv *server) {
+	eps := srv.shared(t, 1).Endpoints()
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	target := keyPrefix(t) + "svc"
 	em, err := endpoints.NewManager(cli, target)
@@ -101,8 +108,7 @@ func TestNamingEndpointsAndResolver(t *testing.T) {
 		t.Fatal(err)
 	}
 	conn, err := grpc.NewClient("etcd:///"+target, grpc.WithResolvers(b),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.ForceCodecV2(codec.Codec{})))
+		grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
 	}

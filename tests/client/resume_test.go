@@ -75,7 +75,11 @@ func checkExactlyOnce(t *testing.T, got, want []int64) {
 // three sees every event exactly once while that member is restarted and
 // writes go on through the others.
 func TestWatchResumesAcrossMemberRestart(t *testing.T) {
-	c := sharedCluster(t, 3)
+	forEachServer(t, testWatchResumesAcrossMemberRestart)
+}
+
+func testWatchResumesAcrossMemberRestart(t *testing.T, srv *server) {
+	c := srv.shared(t, 3)
 	eps := c.Endpoints()
 	watchCli := newClient(t, clientv3.Config{Endpoints: eps[:1]})
 	writeCli := newClient(t, clientv3.Config{Endpoints: eps[1:]})
@@ -114,7 +118,11 @@ func TestWatchResumesAcrossMemberRestart(t *testing.T) {
 // TestWatchResumesAcrossEndpointSwitch: moving the client to another
 // member resumes the watch there without loss or duplicate.
 func TestWatchResumesAcrossEndpointSwitch(t *testing.T) {
-	c := sharedCluster(t, 3)
+	forEachServer(t, testWatchResumesAcrossEndpointSwitch)
+}
+
+func testWatchResumesAcrossEndpointSwitch(t *testing.T, srv *server) {
+	c := srv.shared(t, 3)
 	eps := c.Endpoints()
 	watchCli := newClient(t, clientv3.Config{Endpoints: eps[:1]})
 	writeCli := newClient(t, clientv3.Config{Endpoints: eps})
@@ -145,7 +153,11 @@ func TestWatchResumesAcrossEndpointSwitch(t *testing.T) {
 // TestFailoverToLiveEndpoint: with one member of three down, calls
 // through a client of all endpoints keep working.
 func TestFailoverToLiveEndpoint(t *testing.T) {
-	c := sharedCluster(t, 3)
+	forEachServer(t, testFailoverToLiveEndpoint)
+}
+
+func testFailoverToLiveEndpoint(t *testing.T, srv *server) {
+	c := srv.shared(t, 3)
 	cli := newClient(t, clientv3.Config{Endpoints: c.Endpoints()})
 	ctx := testCtx(t)
 	p := keyPrefix(t)

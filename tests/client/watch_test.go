@@ -34,7 +34,11 @@ func nextEvents(t *testing.T, wch clientv3.WatchChan, n int) []*clientv3.Event {
 }
 
 func TestWatchOptions(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testWatchOptions)
+}
+
+func testWatchOptions(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	p := keyPrefix(t)
 
@@ -89,7 +93,11 @@ func TestWatchOptions(t *testing.T) {
 }
 
 func TestWatchCreatedNotifyAndHistory(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testWatchCreatedNotifyAndHistory)
+}
+
+func testWatchCreatedNotifyAndHistory(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	p := keyPrefix(t)
 	first, err := cli.Put(ctx, p+"k", "old")
@@ -108,7 +116,11 @@ func TestWatchCreatedNotifyAndHistory(t *testing.T) {
 }
 
 func TestWatchRequestProgress(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testWatchRequestProgress)
+}
+
+func testWatchRequestProgress(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	p := keyPrefix(t)
 	ctx, cancel := context.WithCancel(testCtx(t))
 	defer cancel()
@@ -131,7 +143,11 @@ func TestWatchRequestProgress(t *testing.T) {
 }
 
 func TestWatchCancelClosesChannel(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testWatchCancelClosesChannel)
+}
+
+func testWatchCancelClosesChannel(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx, cancel := context.WithCancel(testCtx(t))
 	wch := cli.Watch(ctx, keyPrefix(t))
 	cancel()
@@ -146,7 +162,11 @@ func TestWatchCancelClosesChannel(t *testing.T) {
 }
 
 func TestWatchFragment(t *testing.T) {
-	cli := single(t)
+	forEachServer(t, testWatchFragment)
+}
+
+func testWatchFragment(t *testing.T, srv *server) {
+	cli := srv.single(t)
 	ctx := testCtx(t)
 	p := keyPrefix(t)
 	wch := cli.Watch(ctx, p, clientv3.WithPrefix(), clientv3.WithFragment())

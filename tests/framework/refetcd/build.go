@@ -53,10 +53,13 @@ func ReferenceBinary() (string, error) {
 	return buildPath, buildErr
 }
 
-// CleanupBinary removes the binary ReferenceBinary built, if any; call it
-// from TestMain after m.Run.
+// CleanupBinary removes the binaries ReferenceBinary and OurBinary built,
+// if any; call it from TestMain after m.Run.
 func CleanupBinary() {
 	if buildPath != "" && os.Getenv(BinaryEnv) == "" {
 		_ = os.RemoveAll(filepath.Dir(buildPath))
+	}
+	if ourPath != "" && os.Getenv(OurBinaryEnv) == "" {
+		_ = os.RemoveAll(filepath.Dir(ourPath))
 	}
 }

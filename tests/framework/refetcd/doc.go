@@ -4,9 +4,13 @@
 // stops, kills or restarts members.
 //
 // By default the binary is tests/cmd/etcd-ref, the real etcd at the
-// version pinned in tests/go.mod. Any binary that takes etcd's flags works
-// (Options.Binary, or $ETCDGO_TEST_ETCD_BINARY): that is how the same
-// suites run against our own server.
+// version pinned in tests/go.mod ($ETCDGO_TEST_ETCD_BINARY overrides it).
+// Any binary that takes etcd's flags works (Options.Binary): that is how
+// the same suites run against our own server.
+//
+// Servers lists the servers a suite runs against, each with the features
+// it lacks: Ours (built from ./server, or $ETCDGO_E2E_BIN) and Etcd.
+// $ETCDGO_TEST_SERVERS=ours (or etcd) narrows the list.
 //
 // The package imports neither etcd's nor our api packages, so test binaries
 // of either side can use it.

@@ -25,15 +25,15 @@ type TargetOptions struct {
 	ExtraFlags []string
 }
 
-// NewTarget starts a cluster keeping its files in dir; replace it to run
-// the suite elsewhere.
+// NewTarget starts a cluster of server srv keeping its files in dir;
+// replace it to run the suite elsewhere.
 var NewTarget = newProcessTarget
 
 // processTarget runs members as processes of an etcd-flag-compatible binary.
 type processTarget struct{ c *refetcd.Cluster }
 
-func newProcessTarget(dir string, opts TargetOptions) (Target, error) {
-	c, err := refetcd.Start(context.Background(), refetcd.Options{
+func newProcessTarget(srv refetcd.Server, dir string, opts TargetOptions) (Target, error) {
+	c, err := srv.Start(context.Background(), refetcd.Options{
 		Size:       opts.Size,
 		Dir:        dir,
 		ExtraFlags: opts.ExtraFlags,
