@@ -45,6 +45,11 @@ func (a *applyLoop) restoreSnapshot(sn *raftpb.Snapshot) {
 		a.lg.Panic("snapshot database is older than the snapshot", zap.Uint64("db-index", ci), zap.Uint64("snapshot-index", idx))
 	}
 	a.ci.set(ci, cterm)
+	// The reloads open write transactions (the lease store's), which set
+	// the consistent index to the entry being applied: that is now the
+	// snapshot's state, not the last entry applied before it, or the index
+	// would move back and entries already in the database be applied twice.
+	a.applyingIndex, a.applyingTerm = ci, cterm
 	for _, fn := range r.reload {
 		if err := fn(); err != nil {
 			a.lg.Panic("failed to reload state from snapshot database", zap.Error(err))
