@@ -1,3 +1,8 @@
+// The downstream-module check is about our client's module graph, not a
+// client's behaviour: tests/clientetcd does not copy it.
+//
+//clientetcd:exclude
+
 package client
 
 import (

@@ -55,19 +55,29 @@ type server struct {
 // forEachServer runs fn once per server, as a subtest named after it.
 func forEachServer(t *testing.T, fn func(t *testing.T, s *server)) {
 	for _, s := range servers {
-		t.Run(s.Name, func(t *testing.T) {
-			if bug, ok := serverBugs[s.Name+"/"+strings.SplitN(t.Name(), "/", 2)[0]]; ok {
-				t.Skipf("server bug: %s", bug)
-			}
-			fn(t, s)
-		})
+		t.Run(s.Name, func(t *testing.T) { fn(t, s) })
 	}
 }
 
-// serverBugs are known bugs of a server that make a test fail, by
-// "server/TestName": the test skips on that server only. Each names what
-// goes wrong; remove it once fixed.
-var serverBugs = map[string]string{}
+// Known server bugs, by server name: a test that hits one calls
+// srv.skipIfBug and skips on that server only. Remove an entry once fixed.
+var serverBugs = map[string]map[string]string{
+	"ours": {
+		bugNoLeaderTransferOnStop: "a leader stopped gracefully (SIGTERM) does not hand leadership over first, as etcd does: " +
+			"a put issued through a follower right after the stop is lost and fails with \"etcdserver: request timed out\" after 7s, " +
+			"although a new leader is elected about 1.3s after the stop",
+	},
+}
+
+const bugNoLeaderTransferOnStop = "no leader transfer on stop"
+
+// skipIfBug skips the test on a server with the known bug.
+func (s *server) skipIfBug(t *testing.T, bug string) {
+	t.Helper()
+	if desc, ok := serverBugs[s.Name][bug]; ok {
+		t.Skipf("server bug: %s", desc)
+	}
+}
 
 // requires skips the test unless the server implements every feature.
 // Only our server lacks features; real etcd runs everything.

@@ -1,0 +1,216 @@
+// Command gen writes tests/clientetcd: the tests/client suite compiled
+// against etcd's client. It copies every tests/client/*_test.go, except
+// files whose header (the comments before the package clause) holds the
+// line //clientetcd:exclude, with
+//
+//   - the package clause renamed to clientetcd,
+//   - imports of github.com/etcdgo/etcd/client/v3/... rewritten to
+//     go.etcd.io/etcd/client/v3/... and of github.com/etcdgo/etcd/api/v3/...
+//     to go.etcd.io/etcd/api/v3/... (other imports of ours, except the
+//     tests module's own framework packages, are an error: they would link
+//     our api next to etcd's),
+//   - a "Code generated … DO NOT EDIT." header.
+//
+// Generated files whose source is gone are removed; hand-written files
+// (no such header) are left alone. Run it from tests/clientetcd
+// (go generate ./tests/clientetcd); TestGeneratedUpToDate fails when the
+// copy is stale.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+const (
+	excludeMarker = "//clientetcd:exclude"
+	dstPackage    = "clientetcd"
+)
+
+// rewrites maps our module paths to etcd's.
+var rewrites = []struct{ from, to string }{
+	{"github.com/etcdgo/etcd/client/v3", "go.etcd.io/etcd/client/v3"},
+	{"github.com/etcdgo/etcd/api/v3", "go.etcd.io/etcd/api/v3"},
+}
+
+// keep are imports of ours that are fine in the copy (they import neither
+// api).
+var keep = []string{"github.com/etcdgo/etcd/tests/v3/framework/refetcd"}
+
+// generatedHeader matches the first line of a file gen wrote (Go's
+// convention for generated files).
+var generatedHeader = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
+
+func main() {
+	src := flag.String("src", "../client", "the suite to copy")
+	dst := flag.String("dst", ".", "where the copy goes")
+	flag.Parse()
+	if err := write(*src, *dst); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
+
+// write generates the copy of src into dst.
+func write(src, dst string) error {
+	files, err := generate(src)
+	if err != nil {
+		return err
+	}
+	stale, err := generatedFiles(dst)
+	if err != nil {
+		return err
+	}
+	for _, name := range stale {
+		if _, ok := files[name]; !ok {
+			if err := os.Remove(filepath.Join(dst, name)); err != nil {
+				return err
+			}
+		}
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dst, name), body, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// generatedFiles lists the files in dir that gen wrote.
+func generatedFiles(dir string) ([]string, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range names {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		first, _, _ := bytes.Cut(b, []byte("\n"))
+		if generatedHeader.Match(first) {
+			out = append(out, filepath.Base(p))
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// generate returns the copy of every test file of src, by file name.
+func generate(src string) (map[string][]byte, error) {
+	names, err := filepath.Glob(filepath.Join(src, "*_test.go"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, p := range names {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		body, ok, err := convert(filepath.Base(p), b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		if ok {
+			out[filepath.Base(p)] = body
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no test files in %s", src)
+	}
+	return out, nil
+}
+
+// convert rewrites one file; ok is false for an excluded file.
+func convert(name string, src []byte) (_ []byte, ok bool, _ error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.ParseComments|parser.ImportsOnly)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, cg := range f.Comments {
+		if cg.Pos() > f.Package {
+			break
+		}
+		for _, c := range cg.List {
+			if strings.TrimSpace(c.Text) == excludeMarker {
+				return nil, false, nil
+			}
+		}
+	}
+
+	// edits replace src[start:end], applied back to front
+	type edit struct {
+		start, end int
+		text       string
+	}
+	edits := []edit{{
+		start: fset.Position(f.Name.Pos()).Offset,
+		end:   fset.Position(f.Name.End()).Offset,
+		text:  dstPackage,
+	}}
+	for _, imp := range f.Imports {
+		path, err := strconv.Unquote(imp.Path.Value)
+		if err != nil {
+			return nil, false, err
+		}
+		to, err := rewrite(path)
+		if err != nil {
+			return nil, false, err
+		}
+		if to != path {
+			edits = append(edits, edit{
+				start: fset.Position(imp.Path.Pos()).Offset,
+				end:   fset.Position(imp.Path.End()).Offset,
+				text:  strconv.Quote(to),
+			})
+		}
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
+	body := src
+	for _, e := range edits {
+		var b bytes.Buffer
+		b.Write(body[:e.start])
+		b.WriteString(e.text)
+		b.Write(body[e.end:])
+		body = b.Bytes()
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "// Code generated by \"go run ./gen\" from tests/client/%s. DO NOT EDIT.\n\n", name)
+	b.Write(body)
+	formatted, err := format.Source(b.Bytes())
+	if err != nil {
+		return nil, false, fmt.Errorf("formatting the copy: %w", err)
+	}
+	return formatted, true, nil
+}
+
+// rewrite maps an import path of ours to etcd's.
+func rewrite(path string) (string, error) {
+	for _, r := range rewrites {
+		if path == r.from || strings.HasPrefix(path, r.from+"/") {
+			return r.to + strings.TrimPrefix(path, r.from), nil
+		}
+	}
+	if strings.HasPrefix(path, "github.com/etcdgo/etcd/") {
+		for _, k := range keep {
+			if path == k {
+				return path, nil
+			}
+		}
+		return "", fmt.Errorf("import %q has no counterpart in etcd's client", path)
+	}
+	return path, nil
+}
