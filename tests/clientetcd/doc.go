@@ -19,11 +19,14 @@
 //     code, a property of our module graph, not of a client's behaviour.
 //   - flavor_test.go: sets etcdClient, false there and true here, which
 //     the shared tests consult only where etcd's client differs by
-//     design.
+//     design. One place does: TestWatchResumesBeforeFirstEvent accepts,
+//     in this build only, the event at the watch's creation revision
+//     being delivered on resume (etcd's client resumes a watch that has
+//     seen no event from its creation revision; ours from the one after).
 //
 // This package imports etcd's client and api only: a test binary must
 // never link both etcd's api packages and ours (they register the same
-// protobuf names).
+// protobuf names); gen's TestNoMixedAPIs checks both suites.
 package clientetcd
 
 //go:generate go run ./gen

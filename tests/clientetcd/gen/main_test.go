@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -108,5 +109,29 @@ var s = "github.com/etcdgo/etcd/client/v3" // strings stay
 				t.Errorf("first line is no generated header:\n%s", got)
 			}
 		})
+	}
+}
+
+// TestNoMixedAPIs fails if a test binary of either suite links both
+// etcd's api or client packages and ours: they register the same protobuf
+// names and panic at init.
+func TestNoMixedAPIs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	for pkg, banned := range map[string]string{
+		"..":           "github.com/etcdgo/etcd/api/v3",
+		"../../client": "go.etcd.io/etcd/api/v3",
+	} {
+		cmd := exec.Command("go", "list", "-deps", "-test", pkg)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list %s: %v\n%s", pkg, err, out)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			if dep == banned || strings.HasPrefix(dep, banned+"/") {
+				t.Errorf("the tests of %s link %s", pkg, dep)
+			}
+		}
 	}
 }
