@@ -13,6 +13,7 @@ import (
 
 	"github.com/etcdgo/etcd/api/v3/version"
 	"github.com/etcdgo/etcd/server/v3/etcdserver"
+	"github.com/etcdgo/etcd/server/v3/v3rpc"
 )
 
 // newHTTPHandler serves /health, /livez, /readyz, /version and /metrics.
@@ -22,7 +23,7 @@ func newHTTPHandler(s *etcdserver.EtcdServer, lg *zap.Logger) http.Handler {
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/version", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(version.Versions{Server: version.Version, Cluster: version.Cluster(version.Version) + ".0", Storage: "3.6.0"})
+		_ = json.NewEncoder(w).Encode(version.Versions{Server: version.Version, Cluster: version.Cluster(version.Version) + ".0", Storage: v3rpc.StorageVersion})
 	})
 	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) { health(w, r, s) })
 	ok := func(w http.ResponseWriter, r *http.Request) {

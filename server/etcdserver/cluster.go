@@ -63,8 +63,9 @@ func (s *EtcdServer) mayAddMember(m membership.Member) error {
 		s.lg.Warn("rejecting member add request; not enough healthy members", zap.String("local-member-id", idStr(s.id)), zap.Error(errs.ErrNotEnoughStartedMembers))
 		return errs.ErrNotEnoughStartedMembers
 	}
-	// The quorum after the add must be connected already.
-	if s.connectedVoters(voters) < (len(voters)+1)/2+1 {
+	// As etcd: every voting member must have been connected for a while
+	// (a lone member trivially is, so a 1-member cluster can grow).
+	if s.connectedVoters(voters) < len(voters) {
 		s.lg.Warn("rejecting member add request; local member has not been connected to majority peers, reconfigure breaks active quorum", zap.Error(errs.ErrUnhealthy))
 		return errs.ErrUnhealthy
 	}

@@ -13,8 +13,9 @@ type maintenanceServer struct {
 	hdr *header
 }
 
-// storageVersion is the data schema version etcd 3.6+ reports.
-const storageVersion = "3.6.0"
+// StorageVersion is the data schema version reported by Status and
+// /version: etcd 3.7 reports its cluster version, major.minor.0.
+var StorageVersion = version.Cluster(version.Version) + ".0"
 
 func (m *maintenanceServer) Status(ctx context.Context, r *pb.StatusRequest) (*pb.StatusResponse, error) {
 	resp := &pb.StatusResponse{
@@ -26,9 +27,11 @@ func (m *maintenanceServer) Status(ctx context.Context, r *pb.StatusRequest) (*p
 		RaftIndex:        m.s.CommittedIndex(),
 		RaftTerm:         m.s.Term(),
 		RaftAppliedIndex: m.s.AppliedIndex(),
-		StorageVersion:   storageVersion,
+		StorageVersion:   StorageVersion,
 		DbSizeQuota:      m.s.QuotaBackendBytes(),
 		IsLearner:        isLearner(m.s),
+		// etcd always sends downgrade info, empty when none is under way.
+		DowngradeInfo: &pb.DowngradeInfo{},
 	}
 	m.hdr.fill(resp.Header)
 	return resp, nil

@@ -6,12 +6,8 @@ import (
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 )
 
+// MoveLeader answers with an empty response, without a header, as etcd
+// does (etcdctl -w json prints "{}").
 func (m *maintenanceServer) MoveLeader(ctx context.Context, r *pb.MoveLeaderRequest) (*pb.MoveLeaderResponse, error) {
-	resp, err := moveLeader(ctx, m.s, r)
-	if err != nil {
-		return nil, err
-	}
-	resp.Header = &pb.ResponseHeader{}
-	m.hdr.fill(resp.Header)
-	return resp, nil
+	return moveLeader(ctx, m.s, r)
 }
