@@ -210,6 +210,10 @@ func (e *Etcd) Close() {
 	e.closeOnce.Do(func() {
 		close(e.stopc)
 		e.lg.Info("closing etcd server", zap.String("name", e.Config.Name), zap.String("data-dir", e.Config.DataDir()))
+		// A leader hands over while its peers and clients are still served.
+		if e.Server != nil {
+			e.Server.TransferLeadershipOnStop()
+		}
 		for _, cl := range e.clients {
 			if cl.grpc != nil {
 				cl.grpc.Stop()

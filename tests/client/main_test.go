@@ -62,14 +62,8 @@ func forEachServer(t *testing.T, fn func(t *testing.T, s *server)) {
 // Known server bugs, by server name: a test that hits one calls
 // srv.skipIfBug and skips on that server only. Remove an entry once fixed.
 var serverBugs = map[string]map[string]string{
-	"ours": {
-		bugNoLeaderTransferOnStop: "a leader stopped gracefully (SIGTERM) does not hand leadership over first, as etcd does: " +
-			"a put issued through a follower right after the stop is lost and fails with \"etcdserver: request timed out\" after 7s, " +
-			"although a new leader is elected about 1.3s after the stop",
-	},
+	"ours": {},
 }
-
-const bugNoLeaderTransferOnStop = "no leader transfer on stop"
 
 // skipIfBug skips the test on a server with the known bug.
 func (s *server) skipIfBug(t *testing.T, bug string) {

@@ -169,9 +169,6 @@ func testFailoverToLiveEndpoint(t *testing.T, srv *server) {
 	cli := newClient(t, clientv3.Config{Endpoints: c.Endpoints()})
 	for _, role := range []string{"follower", "leader"} {
 		t.Run(role+" stopped", func(t *testing.T) {
-			if role == "leader" {
-				srv.skipIfBug(t, bugNoLeaderTransferOnStop)
-			}
 			ctx := testCtx(t)
 			p := keyPrefix(t)
 			if _, err := cli.Put(ctx, p+"k", "v"); err != nil {
