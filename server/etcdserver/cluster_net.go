@@ -75,6 +75,7 @@ func (s *EtcdServer) initCluster(rs *raftState, snaps *snap.Snapshotter) {
 		return nil
 	})
 	s.addRestoreHook(func() error { return s.kv.Restore(s.be) })
+	s.addRestoreHook(s.alarms.Reload)
 	s.addRestoreHook(func() error {
 		s.members.Reload()
 		s.apply.conf.syncPeers()

@@ -18,6 +18,7 @@ import (
 	"github.com/etcdgo/etcd/mvcc/v3"
 	"github.com/etcdgo/etcd/mvcc/v3/backend"
 	"github.com/etcdgo/etcd/raftwal/v3/snap"
+	"github.com/etcdgo/etcd/server/v3/etcdserver/alarm"
 	"github.com/etcdgo/etcd/server/v3/etcdserver/apply"
 	"github.com/etcdgo/etcd/server/v3/etcdserver/errs"
 	"github.com/etcdgo/etcd/server/v3/etcdserver/membership"
@@ -36,6 +37,7 @@ type EtcdServer struct {
 	kv      *mvcc.WatchableStore
 	ci      *consistentIndex
 	members *membership.Store
+	alarms  *alarm.Store
 	lessor  lease.Lessor
 	leases  *lease.Store
 	primary *lease.Primary
@@ -117,10 +119,16 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 		be.Close()
 		return nil, fmt.Errorf("failed to open mvcc store: %w", err)
 	}
+	alarms, err := alarm.New(be)
+	if err != nil {
+		kv.Close()
+		be.Close()
+		return nil, fmt.Errorf("failed to restore alarm store: %w", err)
+	}
 
 	s := &EtcdServer{
 		cfg: cfg, lg: lg, id: rs.id, cid: rs.cid, be: be, kv: kv, ci: ci,
-		members: membership.NewStore(be), lessor: leases, leases: leases,
+		members: membership.NewStore(be), alarms: alarms, lessor: leases, leases: leases,
 		wait: newWaitRegistry(), reqIDs: newIDGenerator(rs.id, time.Now()),
 		readyc: make(chan struct{}), stopc: make(chan struct{}), donec: make(chan struct{}), errc: make(chan error, 1),
 	}
@@ -161,7 +169,8 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 	s.raft.fatal = s.fatal
 
 	s.apply = &applyLoop{lg: lg, be: be, ci: ci, members: s.members, wait: s.wait, applied: s.applied}
-	s.apply.applier = apply.New(apply.Config{KV: indexedKV{KV: kv, loop: s.apply}, Lessor: s.lessor, Leases: leases, Logger: lg})
+	s.apply.applier = apply.New(apply.Config{KV: indexedKV{KV: kv, loop: s.apply}, Lessor: s.lessor, Leases: leases, Alarms: alarms, Logger: lg,
+		Middlewares: []apply.Middleware{apply.NoSpace(func() bool { return alarms.Active(pb.AlarmType_NOSPACE) })}})
 	s.wireLeases(lb)
 	s.apply.snaps = &snapshotter{
 		lg: lg, count: cfg.SnapshotCount, catchUp: cfg.SnapshotCatchUpEntries, be: be, storage: rs.storage,

@@ -26,6 +26,9 @@ func (k *kvServer) Range(ctx context.Context, r *pb.RangeRequest) (*pb.RangeResp
 }
 
 func (k *kvServer) Put(ctx context.Context, r *pb.PutRequest) (*pb.PutResponse, error) {
+	if err := (quotaGuard{k.s}).check(ctx, r); err != nil {
+		return nil, err
+	}
 	if err := checkPut(r); err != nil {
 		return nil, err
 	}
@@ -50,6 +53,9 @@ func (k *kvServer) DeleteRange(ctx context.Context, r *pb.DeleteRangeRequest) (*
 }
 
 func (k *kvServer) Txn(ctx context.Context, r *pb.TxnRequest) (*pb.TxnResponse, error) {
+	if err := (quotaGuard{k.s}).check(ctx, r); err != nil {
+		return nil, err
+	}
 	if err := checkTxn(r, k.maxTxnOps); err != nil {
 		return nil, err
 	}

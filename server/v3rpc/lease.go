@@ -34,7 +34,7 @@ func registerWatchLease(gs *grpc.Server, s Server, h *header, cfg Config) {
 		if lg == nil {
 			lg = zap.NewNop()
 		}
-		pb.RegisterLeaseServer(gs, &leaseServer{le: l, hdr: h, lg: lg})
+		pb.RegisterLeaseServer(gs, &leaseServer{le: l, hdr: h, lg: lg, quota: quotaGuard{s}})
 	} else {
 		pb.RegisterLeaseServer(gs, pb.UnimplementedLeaseServer{})
 	}
@@ -42,12 +42,16 @@ func registerWatchLease(gs *grpc.Server, s Server, h *header, cfg Config) {
 
 type leaseServer struct {
 	pb.UnimplementedLeaseServer
-	le  Lessor
-	hdr *header
-	lg  *zap.Logger
+	le    Lessor
+	hdr   *header
+	lg    *zap.Logger
+	quota quotaGuard
 }
 
 func (ls *leaseServer) LeaseGrant(ctx context.Context, r *pb.LeaseGrantRequest) (*pb.LeaseGrantResponse, error) {
+	if err := ls.quota.check(ctx, r); err != nil {
+		return nil, err
+	}
 	resp, err := ls.le.LeaseGrant(ctx, r)
 	if err != nil {
 		return nil, togRPCError(err)

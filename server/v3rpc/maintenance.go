@@ -2,6 +2,7 @@ package v3rpc
 
 import (
 	"context"
+	"fmt"
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 	"github.com/etcdgo/etcd/api/v3/version"
@@ -32,6 +33,24 @@ func (m *maintenanceServer) Status(ctx context.Context, r *pb.StatusRequest) (*p
 		IsLearner:        isLearner(m.s),
 		// etcd always sends downgrade info, empty when none is under way.
 		DowngradeInfo: &pb.DowngradeInfo{},
+	}
+	// etcd lists each alarm as its protobuf text form; that form puts one
+	// or two spaces between fields at random per binary (protobuf-go's
+	// detrand), so we write the one-space form.
+	for _, a := range m.s.Alarms() {
+		resp.Errors = append(resp.Errors, fmt.Sprintf("memberID:%d alarm:%s", a.MemberID, a.Alarm))
+	}
+	m.hdr.fill(resp.Header)
+	return resp, nil
+}
+
+func (m *maintenanceServer) Alarm(ctx context.Context, r *pb.AlarmRequest) (*pb.AlarmResponse, error) {
+	resp, err := m.s.Alarm(ctx, r)
+	if err != nil {
+		return nil, togRPCError(err)
+	}
+	if resp.Header == nil {
+		resp.Header = &pb.ResponseHeader{}
 	}
 	m.hdr.fill(resp.Header)
 	return resp, nil

@@ -33,6 +33,10 @@ type Server interface {
 	Compact(ctx context.Context, r *pb.CompactionRequest) (*pb.CompactionResponse, error)
 	HashKV(ctx context.Context, rev int64) (*pb.HashKVResponse, error)
 	Hash(ctx context.Context) (*pb.HashResponse, error)
+	// Alarm lists, raises or clears alarms through raft; Alarms lists the
+	// alarms applied on this member.
+	Alarm(ctx context.Context, r *pb.AlarmRequest) (*pb.AlarmResponse, error)
+	Alarms() []*pb.AlarmMember
 }
 
 // Config tunes the gRPC server.

@@ -41,6 +41,7 @@ const (
 	KindLeaseGrant
 	KindLeaseRevoke
 	KindLeaseCheckpoint
+	KindAlarm
 )
 
 // KindOf tells which request r carries.
@@ -62,6 +63,8 @@ func KindOf(r *pb.InternalRaftRequest) Kind {
 		return KindLeaseRevoke
 	case r.LeaseCheckpoint != nil:
 		return KindLeaseCheckpoint
+	case r.Alarm != nil:
+		return KindAlarm
 	}
 	return KindUnknown
 }
@@ -73,6 +76,8 @@ type Config struct {
 	// Leases applies lease grants, revocations and checkpoints (nil: those
 	// requests fail with ErrUnknownMethod).
 	Leases LeaseApplier
+	// Alarms applies alarm requests (nil: they fail with ErrUnknownMethod).
+	Alarms AlarmStore
 	Logger *zap.Logger
 	// Middlewares wrap every handler, the first outermost.
 	Middlewares []Middleware
@@ -83,13 +88,14 @@ type Applier struct {
 	kv     mvcc.KV
 	lessor lease.Lessor
 	leases LeaseApplier
+	alarms AlarmStore
 	lg     *zap.Logger
 	table  map[Kind]Handler
 }
 
 // New builds the handler table.
 func New(cfg Config) *Applier {
-	a := &Applier{kv: cfg.KV, lessor: cfg.Lessor, leases: cfg.Leases, lg: cfg.Logger}
+	a := &Applier{kv: cfg.KV, lessor: cfg.Lessor, leases: cfg.Leases, alarms: cfg.Alarms, lg: cfg.Logger}
 	if a.lessor == nil {
 		a.lessor = lease.NoLessor{}
 	}
@@ -107,6 +113,9 @@ func New(cfg Config) *Applier {
 		base[KindLeaseGrant] = a.applyLeaseGrant
 		base[KindLeaseRevoke] = a.applyLeaseRevoke
 		base[KindLeaseCheckpoint] = a.applyLeaseCheckpoint
+	}
+	if a.alarms != nil {
+		base[KindAlarm] = a.applyAlarm
 	}
 	a.table = make(map[Kind]Handler, len(base))
 	for k, h := range base {

@@ -72,7 +72,7 @@ var Etcd = Server{Name: "etcd", Binary: ReferenceBinary}
 var Ours = Server{
 	Name:    "ours",
 	Binary:  OurBinary,
-	Missing: []Feature{Auth, Defragment, Snapshot, Alarm},
+	Missing: []Feature{Auth, Defragment, Snapshot},
 }
 
 // Servers returns the servers selected by $ETCDGO_TEST_SERVERS, ours
