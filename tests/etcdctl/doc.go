@@ -7,6 +7,6 @@
 //
 //	go test ./tests/etcdctl -run TestGolden -update
 //
-// The server is a real etcd 3.7.3 (tests/cmd/etcd-ref) unless
-// ETCDGO_TEST_SERVER=ours, which runs our server (./server) instead.
+// The steps run against both a real etcd 3.7.3 (tests/cmd/etcd-ref) and
+// our server (./server); ETCDGO_TEST_SERVER=etcd or ours picks one.
 package etcdctl

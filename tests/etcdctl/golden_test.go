@@ -507,15 +507,33 @@ func TestGolden(t *testing.T) {
 	} else {
 		ctl = buildBinary(t, bins, "etcdctl", "etcdctl")
 	}
-	var srvBin string
-	switch os.Getenv("ETCDGO_TEST_SERVER") {
-	case "", "etcd":
-		srvBin = buildBinary(t, bins, "tests/cmd/etcd-ref", "etcd-ref")
-	case "ours":
-		srvBin = buildBinary(t, bins, "server", "etcd")
-	default:
-		t.Fatalf("ETCDGO_TEST_SERVER=%q: want etcd or ours", os.Getenv("ETCDGO_TEST_SERVER"))
+	// Against both servers by default; ETCDGO_TEST_SERVER=etcd|ours picks
+	// one (recording with -update uses real etcd unless told otherwise).
+	servers := []string{"etcd", "ours"}
+	switch env := os.Getenv("ETCDGO_TEST_SERVER"); {
+	case env == "etcd" || env == "ours":
+		servers = []string{env}
+	case env != "":
+		t.Fatalf("ETCDGO_TEST_SERVER=%q: want etcd or ours", env)
+	case *update:
+		servers = []string{"etcd"}
 	}
+	for _, name := range servers {
+		t.Run(name, func(t *testing.T) {
+			var srvBin string
+			if name == "ours" {
+				srvBin = buildBinary(t, bins, "server", "etcd")
+			} else {
+				srvBin = buildBinary(t, bins, "tests/cmd/etcd-ref", "etcd-ref")
+			}
+			runGolden(t, ctl, srvBin)
+		})
+	}
+}
+
+// runGolden runs every step with ctl against a fresh server started from
+// srvBin.
+func runGolden(t *testing.T, ctl, srvBin string) {
 	srv := startServer(t, srvBin, "golden")
 
 	d := newIDs()
