@@ -49,8 +49,12 @@ type Config struct {
 	SnapshotCatchUpEntries uint64
 	// MaxLearners is --max-learners (0: 1).
 	MaxLearners int
-	TickMs      uint
-	ElectionMs  uint
+	// MaxSnapFiles and MaxWalFiles are --max-snapshots and --max-wals.
+	MaxSnapFiles, MaxWalFiles uint
+	// WALSegmentSizeBytes overrides the WAL segment size (tests only).
+	WALSegmentSizeBytes int64
+	TickMs              uint
+	ElectionMs          uint
 
 	QuotaBackendBytes int64
 	MaxTxnOps         uint
@@ -132,6 +136,8 @@ func NewConfig() *Config {
 		Name:                    DefaultName,
 		SnapshotCount:           DefaultSnapshotCount,
 		SnapshotCatchUpEntries:  DefaultSnapshotCatchUpEntries,
+		MaxSnapFiles:            DefaultMaxSnapshots,
+		MaxWalFiles:             DefaultMaxWALs,
 		TickMs:                  DefaultTickMs,
 		ElectionMs:              DefaultElectionMs,
 		MaxTxnOps:               DefaultMaxTxnOps,

@@ -158,6 +158,7 @@ func toEmbed(fs *pflag.FlagSet, v *flagValues) (*embed.Config, error) {
 	cfg.SnapshotCount = v.snapshotCount
 	cfg.SnapshotCatchUpEntries = v.snapshotCatchUpEntries
 	cfg.MaxLearners = v.maxLearners
+	cfg.MaxSnapFiles, cfg.MaxWalFiles = v.maxSnapshots, v.maxWALs
 	cfg.TickMs = v.heartbeat
 	cfg.ElectionMs = v.election
 	cfg.QuotaBackendBytes = v.quotaBackendBytes

@@ -25,6 +25,12 @@ type Config struct {
 	InitialToken string
 	// MaxLearners bounds the learners in the cluster (0: etcd's default, 1).
 	MaxLearners int
+	// MaxSnapshots and MaxWALs are how many snapshot and WAL files are
+	// kept (--max-snapshots, --max-wals; 0: all).
+	MaxSnapshots, MaxWALs uint
+	// WALSegmentSizeBytes overrides the WAL segment size (tests only; 0:
+	// etcd's 64,000,000 bytes).
+	WALSegmentSizeBytes int64
 
 	SnapshotCount          uint64
 	SnapshotCatchUpEntries uint64

@@ -175,6 +175,7 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 	s.apply.snaps = &snapshotter{
 		lg: lg, count: cfg.SnapshotCount, catchUp: cfg.SnapshotCatchUpEntries, be: be, storage: rs.storage,
 		wal: rs.wal, files: snaps, confState: s.raft.ConfState, snapIndex: rs.snapshot.GetMetadata().GetIndex(),
+		maxSnaps: int(cfg.MaxSnapshots), maxWALs: int(cfg.MaxWALs), walDir: cfg.walDir(),
 	}
 	s.initCluster(rs, snaps)
 	s.reads = newLinearizer(s.raft.readc, s.raft.readStatec, s.applied, cfg.ReqTimeout(), s.stopc)

@@ -6,12 +6,10 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/etcdgo/etcd/mvcc/v3/backend"
+	"github.com/etcdgo/etcd/pkg/v3/fileutil"
 	"github.com/etcdgo/etcd/raftwal/v3/wal"
 	"github.com/etcdgo/etcd/raftwal/v3/walpb"
 )
-
-// maxSnapFiles is how many snapshot files are kept (etcd's --max-snapshots).
-const maxSnapFiles = 5
 
 // snapshotter takes a snapshot every count applied entries: it commits the
 // backend (so the backend holds everything up to the snapshot index), writes
@@ -34,6 +32,10 @@ type snapshotter struct {
 	wal       *wal.WAL
 	files     snapStore
 	confState func() *raftpb.ConfState
+	// maxSnaps and maxWALs are how many snapshot and WAL files to keep
+	// (0: all); walDir holds the WAL segments.
+	maxSnaps, maxWALs int
+	walDir            string
 
 	snapIndex uint64
 }
@@ -64,9 +66,7 @@ func (s *snapshotter) snapshot(applied, term uint64) {
 	if err := s.wal.ReleaseLockTo(applied); err != nil {
 		s.lg.Warn("failed to release WAL locks", zap.Error(err))
 	}
-	if _, err := s.files.Purge(maxSnapFiles); err != nil {
-		s.lg.Warn("failed to purge snapshot files", zap.Error(err))
-	}
+	s.purge()
 	s.snapIndex = applied
 	s.lg.Info("saved snapshot", zap.Uint64("snapshot-index", applied))
 	if applied > s.catchUp {
@@ -75,5 +75,25 @@ func (s *snapshotter) snapshot(applied, term uint64) {
 			s.lg.Panic("failed to compact raft log", zap.Error(err))
 		}
 		s.lg.Info("compacted Raft logs", zap.Uint64("compact-index", compactTo))
+	}
+}
+
+// purge removes the oldest snapshot files and WAL segments beyond the
+// configured counts. A segment the WAL still holds (locked: not yet covered
+// by a snapshot) is never removed, so purging stops at the first one.
+func (s *snapshotter) purge() {
+	if s.maxSnaps > 0 {
+		if _, err := s.files.Purge(s.maxSnaps); err != nil {
+			s.lg.Warn("failed to purge snapshot files", zap.Error(err))
+		}
+	}
+	if s.maxWALs > 0 && s.walDir != "" {
+		removed, err := fileutil.PurgeOnce(s.walDir, ".wal", s.maxWALs)
+		for _, p := range removed {
+			s.lg.Info("purged", zap.String("path", p))
+		}
+		if err != nil {
+			s.lg.Warn("failed to purge WAL files", zap.Error(err))
+		}
 	}
 }
