@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/url"
 	"testing"
-	"time"
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 	"go.uber.org/zap"
@@ -35,19 +34,7 @@ func TestStartEtcdPutRangeRestart(t *testing.T) {
 	cfg.ListenPeerUrls, cfg.AdvertisePeerUrls = []url.URL{peer}, []url.URL{peer}
 	cfg.InitialCluster = cfg.InitialClusterFromName(cfg.Name)
 
-	start := func() *Etcd {
-		e, err := StartEtcd(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case <-e.Server.ReadyNotify():
-		case <-time.After(30 * time.Second):
-			t.Fatal("server not ready")
-		}
-		return e
-	}
-	e := start()
+	e := startReady(t, cfg)
 	ctx := context.Background()
 	for i := 0; i < 50; i++ {
 		if _, err := e.Server.Put(ctx, &pb.PutRequest{Key: []byte(fmt.Sprintf("k%02d", i)), Value: []byte("v")}); err != nil {
@@ -61,7 +48,7 @@ func TestStartEtcdPutRangeRestart(t *testing.T) {
 	e.Close()
 	e.Close() // idempotent
 
-	e = start()
+	e = startReady(t, cfg)
 	defer e.Close()
 	resp, err = e.Server.Range(ctx, &pb.RangeRequest{Key: []byte("k"), RangeEnd: []byte("l"), Serializable: true})
 	if err != nil || resp.Count != 50 || resp.Header.Revision != 51 {

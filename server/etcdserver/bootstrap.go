@@ -84,15 +84,8 @@ func joinRaft(cfg *Config, lg *zap.Logger, wcfg wal.Config) (*raftState, error) 
 	if st.id == 0 {
 		return nil, fmt.Errorf("couldn't find local name %q in the initial cluster configuration", cfg.Name)
 	}
-	md, err := proto.Marshal(&pb.Metadata{NodeID: proto.Uint64(st.id), ClusterID: proto.Uint64(st.cid)})
-	if err != nil {
+	if st.wal, err = createWAL(cfg, wcfg, st.id, st.cid); err != nil {
 		return nil, err
-	}
-	if err := os.MkdirAll(cfg.snapDir(), 0o700); err != nil {
-		return nil, err
-	}
-	if st.wal, err = wal.Create(wcfg, cfg.walDir(), md); err != nil {
-		return nil, fmt.Errorf("failed to create WAL: %w", err)
 	}
 	lg.Info("joining existing cluster", zap.String("local-member-id", idStr(st.id)), zap.String("cluster-id", idStr(cid)))
 	return st, nil
@@ -136,15 +129,9 @@ func newRaft(cfg *Config, lg *zap.Logger, wcfg wal.Config) (*raftState, error) {
 	for _, m := range st.members {
 		st.peers = append(st.peers, raft.Peer{ID: m.ID, Context: m.ContextJSON()})
 	}
-	md, err := proto.Marshal(&pb.Metadata{NodeID: proto.Uint64(st.id), ClusterID: proto.Uint64(st.cid)})
-	if err != nil {
+	var err error
+	if st.wal, err = createWAL(cfg, wcfg, st.id, st.cid); err != nil {
 		return nil, err
-	}
-	if err := os.MkdirAll(cfg.snapDir(), 0o700); err != nil {
-		return nil, err
-	}
-	if st.wal, err = wal.Create(wcfg, cfg.walDir(), md); err != nil {
-		return nil, fmt.Errorf("failed to create WAL: %w", err)
 	}
 	return st, nil
 }
@@ -217,4 +204,21 @@ func openWAL(wcfg wal.Config, dir string, ws *walpb.Snapshot, lg *zap.Logger) (*
 		}
 		repaired = true
 	}
+}
+
+// createWAL makes the snapshot directory and a new WAL whose metadata names
+// this member and its cluster, as etcd's first start does.
+func createWAL(cfg *Config, wcfg wal.Config, id, cid uint64) (*wal.WAL, error) {
+	md, err := proto.Marshal(&pb.Metadata{NodeID: proto.Uint64(id), ClusterID: proto.Uint64(cid)})
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.snapDir(), 0o700); err != nil {
+		return nil, err
+	}
+	w, err := wal.Create(wcfg, cfg.walDir(), md)
+	if err != nil {
+		return nil, fmt.Errorf("failed to create WAL: %w", err)
+	}
+	return w, nil
 }
