@@ -47,6 +47,22 @@ func retry(t *testing.T, what string, fn func(ctx context.Context) error, retryO
 	})
 }
 
+// removeMember removes id, retrying as retry does. An attempt whose outcome
+// was unknown (timed out) may have committed: "member not found" on a later
+// attempt then means the removal took place.
+func removeMember(t *testing.T, cli *clientv3.Client, what string, id uint64) {
+	t.Helper()
+	attempts := 0
+	retry(t, what, func(ctx context.Context) error {
+		attempts++
+		_, err := cli.MemberRemove(ctx, id)
+		if err != nil && attempts > 1 && strings.Contains(err.Error(), "member not found") {
+			return nil
+		}
+		return err
+	}, "unhealthy cluster")
+}
+
 // TestMembershipChangesUnderLoad: add a learner, check it refuses writes
 // and linearizable reads, promote it, remove a member (which stops
 // itself), replace a member whose data dir was wiped, all while a client
@@ -119,10 +135,7 @@ func TestMembershipChangesUnderLoad(t *testing.T) {
 	// Remove a follower: it stops itself.
 	lead := leaderIndex(t, c)
 	victim := c.Members[(lead+1)%len(c.Members)]
-	retry(t, "MemberRemove", func(ctx context.Context) error {
-		_, err := cli.MemberRemove(ctx, memberID(t, victim))
-		return err
-	}, "unhealthy cluster")
+	removeMember(t, cli, "MemberRemove", memberID(t, victim))
 	if !victim.WaitExit(30 * time.Second) {
 		t.Fatalf("removed member %s did not stop", victim.Name)
 	}
@@ -141,10 +154,7 @@ func TestMembershipChangesUnderLoad(t *testing.T) {
 	if err := os.RemoveAll(lost.DataDir()); err != nil {
 		t.Fatal(err)
 	}
-	retry(t, "MemberRemove of the lost member", func(ctx context.Context) error {
-		_, err := cli.MemberRemove(ctx, lostID)
-		return err
-	}, "unhealthy cluster")
+	removeMember(t, cli, "MemberRemove of the lost member", lostID)
 	lost.Wipe()
 	var newID uint64
 	retry(t, "MemberAdd of the replacement", func(ctx context.Context) error {
