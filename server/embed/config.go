@@ -93,6 +93,10 @@ type Config struct {
 	// DisableLeaseCheckpoint is set (etcd has them off by default).
 	LeaseCheckpointInterval time.Duration
 	DisableLeaseCheckpoint  bool
+
+	// EnablePprof is --enable-pprof: serve net/http/pprof under
+	// /debug/pprof/ on the client URLs (also served at log level debug).
+	EnablePprof bool
 }
 
 func mustURLs(s string) []url.URL {

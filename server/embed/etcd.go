@@ -79,6 +79,9 @@ func StartEtcd(inCfg *Config) (e *Etcd, err error) {
 		e.lg.Info("starting listening for peers", zap.String("address", u.String()))
 		e.peers = append(e.peers, l)
 	}
+	if cfg.EnablePprof {
+		e.lg.Info("pprof is enabled", zap.String("path", pprofPrefix))
+	}
 	for _, u := range cfg.ListenClientUrls {
 		l, err := net.Listen("tcp", u.Host)
 		if err != nil {
@@ -163,7 +166,7 @@ func urlStrings(us []url.URL) []string {
 func (e *Etcd) serveClients() {
 	for _, cl := range e.clients {
 		cl.grpc = v3rpc.NewServer(e.Server, e.grpcConfig(e.selfServices()...))
-		cl.http = &http.Server{Handler: e.withGateway(newHTTPHandler(e.Server, e.lg)), ErrorLog: nil}
+		cl.http = &http.Server{Handler: e.withGateway(newHTTPHandler(e.Server, e.lg, e.Config.pprofEnabled())), ErrorLog: nil}
 		cl.mux = cmux.New(cl.l)
 		// Every HTTP/2 connection is gRPC, as in etcd: clients may send
 		// "application/grpc+proto" (a forced codec names its subtype), so

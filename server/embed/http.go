@@ -16,9 +16,13 @@ import (
 	"github.com/etcdgo/etcd/server/v3/v3rpc"
 )
 
-// newHTTPHandler serves /health, /livez, /readyz, /version and /metrics.
-func newHTTPHandler(s *etcdserver.EtcdServer, lg *zap.Logger) http.Handler {
+// newHTTPHandler serves /health, /livez, /readyz, /version and /metrics,
+// and /debug/pprof/ when withPprof is set.
+func newHTTPHandler(s *etcdserver.EtcdServer, lg *zap.Logger, withPprof bool) http.Handler {
 	mux := http.NewServeMux()
+	if withPprof {
+		registerPprof(mux)
+	}
 	reg := newRegistry(s)
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/version", func(w http.ResponseWriter, r *http.Request) {

@@ -37,6 +37,7 @@ type flagValues struct {
 	disableLeaseCheckpoint                                   bool
 	snapshotCatchUpEntries                                   uint64
 	maxLearners                                              int
+	enablePprof                                              bool
 }
 
 func addFlags(fs *pflag.FlagSet, v *flagValues) {
@@ -72,6 +73,7 @@ func addFlags(fs *pflag.FlagSet, v *flagValues) {
 	fs.UintVar(&v.maxSnapshots, "max-snapshots", embed.DefaultMaxSnapshots, "Maximum number of snapshot files to retain (0 is unlimited).")
 	fs.UintVar(&v.maxWALs, "max-wals", embed.DefaultMaxWALs, "Maximum number of wal files to retain (0 is unlimited).")
 	addLeaseWatchFlags(fs, v)
+	fs.BoolVar(&v.enablePprof, "enable-pprof", false, "Enable runtime profiling data via HTTP server. Address is at client URL + \"/debug/pprof/\"")
 }
 
 // flagToEnv is etcd's ETCD_ + upper-cased flag name with '-' as '_'.
@@ -177,6 +179,7 @@ func toEmbed(fs *pflag.FlagSet, v *flagValues) (*embed.Config, error) {
 	cfg.WatchProgressNotifyInterval = v.watchProgressNotifyInterval
 	cfg.LeaseCheckpointInterval = v.leaseCheckpointInterval
 	cfg.DisableLeaseCheckpoint = v.disableLeaseCheckpoint
+	cfg.EnablePprof = v.enablePprof
 	urls := []struct {
 		flag string
 		val  string
