@@ -3,39 +3,14 @@ package backend
 import (
 	"fmt"
 	"hash/crc32"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	bolt "go.etcd.io/bbolt"
 	"go.uber.org/zap"
 )
-
-// Snapshot commits pending writes and streams a consistent copy of the whole
-// bbolt file to w. Writers keep going while it runs.
-func (b *Backend) Snapshot(w io.Writer) (int64, error) {
-	start := time.Now()
-	b.ForceCommit()
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	if b.closed.Load() {
-		return 0, ErrClosed
-	}
-	tx, err := b.db.Begin(false)
-	if err != nil {
-		return 0, fmt.Errorf("backend: snapshot: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	n, err := tx.WriteTo(w)
-	if err != nil {
-		return n, fmt.Errorf("backend: snapshot: %w", err)
-	}
-	if m := b.cfg.Metrics; m != nil {
-		m.SnapshotSec.Observe(time.Since(start).Seconds())
-	}
-	return n, nil
-}
 
 // Hash is a CRC-32C of every bucket name, key and value in the file, skipping
 // pairs for which ignores returns true (etcd's backend hash).
@@ -63,9 +38,15 @@ func (b *Backend) Hash(ignores func(bucket, key []byte) bool) (uint32, error) {
 }
 
 // Defrag rewrites the file compactly: it copies every bucket into a fresh
-// file and renames it over the old one. Reads and writes wait meanwhile.
+// file and renames it over the old one. Writes, reads and snapshots wait
+// meanwhile (the batch transaction's lock is held throughout, so whoever
+// applies writes blocks, as in etcd).
 func (b *Backend) Defrag() error {
 	start := time.Now()
+	if m := b.cfg.Metrics; m != nil {
+		m.DefragInflight.Set(1)
+		defer m.DefragInflight.Set(0)
+	}
 	b.batch.Lock()
 	defer b.batch.Unlock()
 	b.batch.commitLocked(true)
@@ -76,7 +57,6 @@ func (b *Backend) Defrag() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 
-	before := b.size.Load()
 	tmpf, err := os.CreateTemp(filepath.Dir(b.cfg.Path), "db.tmp.*")
 	if err != nil {
 		return b.reopenAfter(fmt.Errorf("backend: defrag: %w", err))
@@ -91,6 +71,14 @@ func (b *Backend) Defrag() error {
 		_ = os.Remove(tmpPath)
 		return b.reopenAfter(fmt.Errorf("backend: defrag: %w", err))
 	}
+	size1, inUse1 := b.size.Load(), b.sizeInUse.Load()
+	b.lg.Info("defragmenting",
+		zap.String("path", b.cfg.Path),
+		zap.Int64("current-db-size-bytes", size1),
+		zap.String("current-db-size", humanize.Bytes(uint64(size1))),
+		zap.Int64("current-db-size-in-use-bytes", inUse1),
+		zap.String("current-db-size-in-use", humanize.Bytes(uint64(inUse1))),
+	)
 	if err = copyDB(tmpdb, b.db); err == nil {
 		err = tmpdb.Sync()
 	}
@@ -111,10 +99,21 @@ func (b *Backend) Defrag() error {
 	if err = b.reopenLocked(nil); err != nil {
 		return err
 	}
-	b.lg.Info("defragmented backend", zap.Int64("size-before", before), zap.Int64("size-after", b.size.Load()), zap.Duration("took", time.Since(start)))
+	took := time.Since(start)
 	if m := b.cfg.Metrics; m != nil {
-		m.DefragSec.Observe(time.Since(start).Seconds())
+		m.DefragSec.Observe(took.Seconds())
 	}
+	size2, inUse2 := b.size.Load(), b.sizeInUse.Load()
+	b.lg.Info("finished defragmenting directory",
+		zap.String("path", b.cfg.Path),
+		zap.Int64("current-db-size-bytes-diff", size2-size1),
+		zap.Int64("current-db-size-bytes", size2),
+		zap.String("current-db-size", humanize.Bytes(uint64(size2))),
+		zap.Int64("current-db-size-in-use-bytes-diff", inUse2-inUse1),
+		zap.Int64("current-db-size-in-use-bytes", inUse2),
+		zap.String("current-db-size-in-use", humanize.Bytes(uint64(inUse2))),
+		zap.Duration("took", took),
+	)
 	return nil
 }
 

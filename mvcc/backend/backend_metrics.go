@@ -11,6 +11,8 @@ type Metrics struct {
 	CommitSec   prometheus.Histogram
 	DefragSec   prometheus.Histogram
 	SnapshotSec prometheus.Histogram
+	// DefragInflight is 1 while Defrag runs.
+	DefragInflight prometheus.Gauge
 }
 
 // NewMetrics creates the metrics and registers them on reg (nil: not
@@ -32,23 +34,28 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "The latency distribution of backend snapshots.",
 			Buckets: prometheus.ExponentialBuckets(.01, 2, 17),
 		}),
+		DefragInflight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "etcd", Subsystem: "disk", Name: "defrag_inflight",
+			Help: "Whether or not defrag is active on the member. 1 means active, 0 means not.",
+		}),
 	}
 	if reg != nil {
 		m.CommitSec = register(reg, m.CommitSec)
 		m.DefragSec = register(reg, m.DefragSec)
 		m.SnapshotSec = register(reg, m.SnapshotSec)
+		m.DefragInflight = register(reg, m.DefragInflight)
 	}
 	return m
 }
 
-func register(reg prometheus.Registerer, h prometheus.Histogram) prometheus.Histogram {
-	if err := reg.Register(h); err != nil {
+func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
+	if err := reg.Register(c); err != nil {
 		var are prometheus.AlreadyRegisteredError
 		if errors.As(err, &are) {
-			if e, ok := are.ExistingCollector.(prometheus.Histogram); ok {
+			if e, ok := are.ExistingCollector.(C); ok {
 				return e
 			}
 		}
 	}
-	return h
+	return c
 }
