@@ -4,7 +4,7 @@
 //
 // It is a test fixture only: no product module may import etcd's packages.
 //
-// Regenerate the goldens with it (see tests/etcdctl/README.md):
+// Regenerate the goldens with it (see tests/etcdctl/doc.go):
 //
 //	go test ./tests/etcdctl -run TestGolden -update
 package main
