@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/cockroachdb/datadriven v1.0.2
+	github.com/dustin/go-humanize v1.0.1
 	github.com/etcdgo/etcd/api/v3 v3.0.0
 	github.com/etcdgo/etcd/client/v3 v3.0.0
 	github.com/etcdgo/etcd/mvcc/v3 v3.0.0

@@ -34,3 +34,13 @@ func (s *EtcdServer) Hash(ctx context.Context) (*pb.HashResponse, error) {
 	}
 	return &pb.HashResponse{Header: &pb.ResponseHeader{Revision: s.kv.Rev()}, Hash: h}, nil
 }
+
+// Defragment rewrites this member's backend file compactly. The backend
+// holds its write lock throughout, so the apply loop, reads and snapshots
+// wait for it, as in etcd; a snapshot install (which swaps the file too)
+// is serialized with it by the same lock.
+func (s *EtcdServer) Defragment() error { return s.be.Defrag() }
+
+// OpenSnapshot opens a consistent copy of the backend file, to stream to a
+// client; the caller closes it.
+func (s *EtcdServer) OpenSnapshot() (*backend.Snapshot, error) { return s.be.OpenSnapshot() }

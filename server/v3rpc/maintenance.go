@@ -6,12 +6,14 @@ import (
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 	"github.com/etcdgo/etcd/api/v3/version"
+	"go.uber.org/zap"
 )
 
 type maintenanceServer struct {
 	pb.UnimplementedMaintenanceServer
 	s   Server
 	hdr *header
+	lg  *zap.Logger
 }
 
 // StorageVersion is the data schema version reported by Status and
@@ -72,4 +74,11 @@ func (m *maintenanceServer) Hash(ctx context.Context, r *pb.HashRequest) (*pb.Ha
 	}
 	m.hdr.fill(resp.Header)
 	return resp, nil
+}
+
+func nopIfNil(lg *zap.Logger) *zap.Logger {
+	if lg == nil {
+		return zap.NewNop()
+	}
+	return lg
 }

@@ -11,6 +11,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	"github.com/etcdgo/etcd/mvcc/v3/backend"
 )
 
 // Server is what the gRPC services need from the server core.
@@ -37,6 +39,12 @@ type Server interface {
 	// alarms applied on this member.
 	Alarm(ctx context.Context, r *pb.AlarmRequest) (*pb.AlarmResponse, error)
 	Alarms() []*pb.AlarmMember
+	// Defragment rewrites this member's backend file compactly; applying
+	// waits meanwhile.
+	Defragment() error
+	// OpenSnapshot opens a consistent copy of this member's backend file,
+	// to stream; the caller closes it.
+	OpenSnapshot() (*backend.Snapshot, error)
 }
 
 // Config tunes the gRPC server.
@@ -73,7 +81,7 @@ func NewServer(s Server, cfg Config, opts ...grpc.ServerOption) *grpc.Server {
 	gs := grpc.NewServer(opts...)
 	h := &header{s: s}
 	pb.RegisterKVServer(gs, &kvServer{s: s, hdr: h, maxTxnOps: int(cfg.MaxTxnOps)})
-	pb.RegisterMaintenanceServer(gs, &maintenanceServer{s: s, hdr: h})
+	pb.RegisterMaintenanceServer(gs, &maintenanceServer{s: s, hdr: h, lg: nopIfNil(cfg.Logger)})
 	registerWatchLease(gs, s, h, cfg)
 	registerCluster(gs, s)
 	pb.RegisterAuthServer(gs, pb.UnimplementedAuthServer{})
