@@ -6,6 +6,7 @@ import (
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 
 	"github.com/etcdgo/etcd/mvcc/v3/backend"
+	"github.com/etcdgo/etcd/server/v3/etcdserver/quota"
 )
 
 // DBSize is the backend file size.
@@ -14,8 +15,14 @@ func (s *EtcdServer) DBSize() int64 { return s.be.Size() }
 // DBSizeInUse is the part of the backend file in use.
 func (s *EtcdServer) DBSizeInUse() int64 { return s.be.SizeInUse() }
 
-// QuotaBackendBytes is the configured backend quota.
-func (s *EtcdServer) QuotaBackendBytes() int64 { return s.cfg.QuotaBackendBytes }
+// QuotaBackendBytes is the backend quota: the configured one, or etcd's
+// default (2 GiB) when unset; negative disables the quota.
+func (s *EtcdServer) QuotaBackendBytes() int64 {
+	if s.cfg.QuotaBackendBytes == 0 {
+		return quota.DefaultBytes
+	}
+	return s.cfg.QuotaBackendBytes
+}
 
 // HashKV hashes the key space up to rev (0: current).
 func (s *EtcdServer) HashKV(ctx context.Context, rev int64) (*pb.HashKVResponse, error) {

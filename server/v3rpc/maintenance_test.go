@@ -328,3 +328,26 @@ func TestDefragmentUnderLoad(t *testing.T) {
 		t.Fatalf("after the load: %v %v", rr, err)
 	}
 }
+
+// TestStatusQuota: Status reports etcd's default quota (2 GiB) when none is
+// configured, and the configured one otherwise.
+func TestStatusQuota(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		quota, want int64
+	}{
+		{"unset", 0, 2 * 1024 * 1024 * 1024},
+		{"set", 8 * 1024 * 1024, 8 * 1024 * 1024},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMaintMember(t, tc.quota)
+			st, err := m.maintenance().Status(context.Background(), &pb.StatusRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.DbSizeQuota != tc.want {
+				t.Fatalf("dbSizeQuota %d, want %d", st.DbSizeQuota, tc.want)
+			}
+		})
+	}
+}
