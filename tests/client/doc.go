@@ -12,8 +12,8 @@
 //	go test ./tests/client/ -run 'TestWatch.*/ours'        # ours only
 //	ETCDGO_TEST_SERVERS=etcd go test ./tests/client/       # etcd only
 //
-// A test needing a feature our server lacks yet (refetcd.Ours.Missing:
-// Auth, Defragment, Snapshot, Alarm) skips on our server only, saying
+// A test needing a feature our server lacks yet (refetcd.Ours.Missing,
+// today Auth) skips on our server only, saying
 // which; against etcd everything runs. Known server bugs skip a test on
 // that server (serverBugs in main_test.go) with "server bug: …".
 //

@@ -23,7 +23,7 @@ const OurBinaryEnv = "ETCDGO_E2E_BIN"
 // may not have yet.
 type Feature string
 
-// Features that our server does not have yet (see Ours).
+// Features some server may lack (see Ours.Missing).
 const (
 	Auth       Feature = "Auth"
 	Defragment Feature = "Defragment"
@@ -72,7 +72,7 @@ var Etcd = Server{Name: "etcd", Binary: ReferenceBinary}
 var Ours = Server{
 	Name:    "ours",
 	Binary:  OurBinary,
-	Missing: []Feature{Auth, Defragment, Snapshot},
+	Missing: []Feature{Auth},
 }
 
 // Servers returns the servers selected by $ETCDGO_TEST_SERVERS, ours
