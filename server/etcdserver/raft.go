@@ -40,11 +40,12 @@ type toApply struct {
 	snapshot *raftpb.Snapshot
 }
 
-// raftNode owns the RawNode: one goroutine ticks it, feeds it proposals and
-// read-index requests, persists each Ready to the WAL (fsync) before
-// sending its messages, and hands committed entries to the apply loop.
-// Proposals that arrive while a Ready is being persisted are batched into
-// the next one, so one fsync covers many writes.
+// raftNode owns the RawNode: one goroutine ticks it, feeds it proposals,
+// peer messages and read-index requests, persists each Ready to the WAL
+// (fsync) — a follower before sending its messages, a leader while they
+// travel — and hands committed entries to the apply loop. Everything that
+// arrives while a Ready is being persisted is fed to raft before the next
+// one is built, so one fsync covers many writes.
 type raftNode struct {
 	lg        *zap.Logger
 	id        uint64
@@ -74,6 +75,8 @@ type raftNode struct {
 	confState *raftpb.ConfState
 
 	campaigned bool
+	// isLeader follows the last SoftState: this member leads.
+	isLeader bool
 	// aloneOK tells whether the applied membership agrees that this
 	// member is the only voter (nil: trust raft's configuration). While a
 	// restarted member replays its log, raft's configuration is briefly
@@ -144,7 +147,6 @@ func (r *raftNode) run() {
 			r.rn.Tick()
 		case p := <-propc:
 			r.propose(p)
-			r.drainProposals()
 		case rctx := <-r.readc:
 			r.rn.ReadIndex(rctx)
 		case m := <-r.recvc:
@@ -154,14 +156,34 @@ func (r *raftNode) run() {
 		case <-r.stopc:
 			return
 		}
+		r.drainPending()
 	}
 }
 
-func (r *raftNode) drainProposals() {
-	for {
+// maxDrain bounds the events taken in one pass of drainPending, so ticks
+// and the Ready they produce are not starved under load.
+const maxDrain = 4096
+
+// drainPending feeds raft everything already waiting — peer messages,
+// proposals, read requests, calls — before the next Ready is built, so
+// that one Ready (one fsync) covers all of it: a follower receiving many
+// appends persists them together, a leader collects many acknowledgments
+// and proposals at once.
+func (r *raftNode) drainPending() {
+	for range maxDrain {
+		propc := r.propc
+		if r.lead.Load() == 0 {
+			propc = nil
+		}
 		select {
-		case p := <-r.propc:
+		case m := <-r.recvc:
+			_ = r.rn.Step(m)
+		case p := <-propc:
 			r.propose(p)
+		case rctx := <-r.readc:
+			r.rn.ReadIndex(rctx)
+		case fn := <-r.callc:
+			fn(r.rn)
 		default:
 			return
 		}
@@ -203,6 +225,7 @@ func (r *raftNode) maybeCampaign() {
 
 func (r *raftNode) handleReady(rd raft.Ready) bool {
 	if rd.SoftState != nil {
+		r.isLeader = rd.SoftState.RaftState == raft.StateLeader
 		old := r.lead.Swap(rd.SoftState.Lead)
 		if old != rd.SoftState.Lead {
 			r.lg.Info("raft leader changed", zap.String("local-member-id", idStr(r.id)),
@@ -212,6 +235,15 @@ func (r *raftNode) handleReady(rd raft.Ready) bool {
 	if rd.HardState != nil {
 		r.term.Store(rd.HardState.GetTerm())
 		r.committed.Store(rd.HardState.GetCommit())
+	}
+	// A leader sends before persisting, so that followers write the
+	// same entries while it does (raft thesis §10.2.1). This is safe
+	// because raft counts the leader's own acknowledgment only in
+	// Advance, after the entries below are on disk. A follower must
+	// persist before it acknowledges.
+	lead := r.isLeader
+	if lead {
+		r.transport.Send(rd.Messages)
 	}
 	if !raft.IsEmptySnap(rd.Snapshot) {
 		if err := r.saveSnapshot(rd.Snapshot); err != nil {
@@ -232,7 +264,9 @@ func (r *raftNode) handleReady(rd raft.Ready) bool {
 	if rd.HardState != nil {
 		_ = r.storage.SetHardState(rd.HardState)
 	}
-	r.transport.Send(rd.Messages)
+	if !lead {
+		r.transport.Send(rd.Messages)
+	}
 	for _, rs := range rd.ReadStates {
 		select {
 		case r.readStatec <- rs:

@@ -11,11 +11,12 @@ import (
 	"go.uber.org/zap"
 )
 
-// Queue sizes: appends may pile up behind a slow link; other messages are
-// few and small.
+// Queue sizes: appends may pile up behind a slow link; the other stream
+// carries, besides heartbeats and votes, the proposals a follower forwards
+// to the leader, one message each — under load as many as appends.
 const (
 	appQueueSize = 4096
-	msgQueueSize = 256
+	msgQueueSize = 4096
 )
 
 // Reconnect backoff bounds.
