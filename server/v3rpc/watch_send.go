@@ -30,38 +30,50 @@ func (w *watchStream) sendLoop() {
 		}
 	}()
 
+	// handle sends or holds one mvcc response; false ends the stream.
+	handle := func(mr mvcc.WatchResponse) bool {
+		resp := w.toResponse(mr)
+		if mr.WatchID == mvcc.InvalidWatchID {
+			if len(pending) > 0 {
+				heldProgress = resp
+				return true
+			}
+			return w.send(resp, false)
+		}
+		if mr.CompactRevision != 0 {
+			// The mvcc watcher is cancelled; drop it from the stream
+			// so that stream-wide progress is not held up by it.
+			_ = w.ms.Cancel(mr.WatchID)
+		}
+		if !announced[mr.WatchID] {
+			pending[mr.WatchID] = append(pending[mr.WatchID], resp)
+			return true
+		}
+		if !w.send(resp, w.fragmented(mr.WatchID)) {
+			return false
+		}
+		w.sent(mr)
+		if mr.CompactRevision != 0 {
+			w.forget(mr.WatchID)
+		}
+		return true
+	}
+	var batch []mvcc.WatchResponse
 	for {
 		select {
 		case mr, ok := <-w.ms.Chan():
 			if !ok {
 				return
 			}
-			resp := w.toResponse(mr)
-			if mr.WatchID == mvcc.InvalidWatchID {
-				if len(pending) > 0 {
-					heldProgress = resp
-					continue
-				}
-				if !w.send(resp, false) {
+			batch, ok = takeWaiting(append(batch[:0], mr), w.ms.Chan())
+			for _, mr := range coalesce(batch, coalesceBytes) {
+				if !handle(mr) {
 					return
 				}
-				continue
 			}
-			if mr.CompactRevision != 0 {
-				// The mvcc watcher is cancelled; drop it from the stream
-				// so that stream-wide progress is not held up by it.
-				_ = w.ms.Cancel(mr.WatchID)
-			}
-			if !announced[mr.WatchID] {
-				pending[mr.WatchID] = append(pending[mr.WatchID], resp)
-				continue
-			}
-			if !w.send(resp, w.fragmented(mr.WatchID)) {
+			clear(batch)
+			if !ok {
 				return
-			}
-			w.sent(mr)
-			if mr.CompactRevision != 0 {
-				w.forget(mr.WatchID)
 			}
 		case c, ok := <-w.ctrlc:
 			if !ok {
