@@ -34,4 +34,5 @@ require (
 require (
 	github.com/etcdgo/etcd/api/v3 v3.0.0
 	github.com/etcdgo/etcd/client/v3 v3.0.0
+	golang.org/x/term v0.47.0
 )

@@ -2,10 +2,10 @@ package ctl
 
 import (
 	"math"
+	"os"
 	"time"
 
-	"golang.org/x/sys/unix"
-	"os"
+	"golang.org/x/term"
 )
 
 // result is one request of a check run.
@@ -60,6 +60,5 @@ func collect(results <-chan result) *stats {
 
 // isTerminal reports whether f is a terminal.
 func isTerminal(f *os.File) bool {
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
+	return term.IsTerminal(int(f.Fd()))
 }
