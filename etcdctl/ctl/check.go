@@ -47,18 +47,35 @@ func (a *app) newCheckCommand() *cobra.Command {
 	return cc
 }
 
-// progressBar draws on stderr when it is a terminal, and not otherwise.
+// progressBar draws on stderr, for a person watching a terminal: only
+// when both stdout and stderr are terminals and the output format is meant
+// for reading (not json or protobuf). etcd's etcdctl draws it whatever
+// they are; a script reading our stdout or stderr gets no frames.
 type progressBar struct{ bar *pb.ProgressBar }
 
 func (a *app) newProgressBar(total int) *progressBar {
-	f, ok := a.Err.(*os.File)
-	if !ok || !isTerminal(f) {
+	if !a.interactive() {
 		return &progressBar{}
 	}
 	bar := pb.New(total)
-	bar.SetWriter(f)
+	bar.SetWriter(a.Err)
 	bar.Start()
 	return &progressBar{bar: bar}
+}
+
+// interactive reports whether a person reads this run's output: stdout
+// and stderr are terminals and the format is simple, fields or table.
+func (a *app) interactive() bool {
+	switch a.display.(type) {
+	case *jsonPrinter, *pbPrinter:
+		return false
+	}
+	for _, w := range []any{a.Out, a.Err} {
+		if f, ok := w.(*os.File); !ok || !isTerminal(f) {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *progressBar) Add(n int) {

@@ -41,6 +41,8 @@ type step struct {
 	// unordered: the server lists members in no fixed order; compare the
 	// output's lines, and JSON member arrays, sorted.
 	unordered bool
+	// timeout kills the command after it (default 60s).
+	timeout time.Duration
 }
 
 // statusRules hide what a server's storage and raft log make vary.
@@ -384,13 +386,17 @@ func runStep(t *testing.T, bin string, st step, v *vars, d *ids) result {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	timeout := st.timeout
+	if timeout == 0 {
+		timeout = 60 * time.Second
+	}
 	var err error
 	select {
 	case err = <-done:
-	case <-time.After(60 * time.Second):
+	case <-time.After(timeout):
 		_ = cmd.Process.Kill()
 		err = <-done
-		t.Errorf("%s: killed after 60s", st.name)
+		t.Errorf("%s: killed after %v", st.name, timeout)
 	}
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
@@ -574,9 +580,8 @@ func runGolden(t *testing.T, ctl, srvBin string, record bool) {
 	d.addID(ml.Members[0].ID, "MEMBER")
 	v.member = strconv.FormatUint(ml.Members[0].ID, 16)
 
-	dir := filepath.Join("testdata", "golden")
 	if record {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(goldenPath("x")), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -587,29 +592,59 @@ func runGolden(t *testing.T, ctl, srvBin string, record bool) {
 		}
 		seen[st.name] = true
 		res := runStep(t, ctl, st, v, d)
-		got := fmt.Sprintf("$ etcdctl %s\n%s", strings.Join(st.args, " "), normalize(st, res, d))
-		path := filepath.Join(dir, st.name+".golden")
+		got := goldenText(st, normalize(st, res, d))
 		if record {
-			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			writeGolden(t, st.name, got)
 			continue
 		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Errorf("%s: %v (record with -update)", st.name, err)
+		want, ok := readGolden(t, st.name)
+		if !ok || got == want {
 			continue
 		}
-		if got != string(want) && pending[st.name] != "" && !*update {
-			t.Logf("%s: differs, expected until: %s", st.name, pending[st.name])
+		if why := pending[st.name]; why != "" && !*update {
+			t.Logf("%s: differs, expected until: %s", st.name, why)
 			continue
 		}
-		if got != string(want) && *update {
-			t.Errorf("%s: etcd's etcdctl prints otherwise against real etcd than against our server:\n--- our server\n%s\n--- etcd\n%s", st.name, want, got)
-		} else if got != string(want) {
-			t.Errorf("%s differs from etcd's etcdctl:\n--- want\n%s\n--- got\n%s", st.name, want, got)
-		}
+		reportDiff(t, st.name, want, got)
 	}
+}
+
+// goldenText is a step's golden: its command line, then its normalized
+// output.
+func goldenText(st step, normalized string) string {
+	return fmt.Sprintf("$ etcdctl %s\n%s", strings.Join(st.args, " "), normalized)
+}
+
+func goldenPath(name string) string {
+	return filepath.Join("testdata", "golden", name+".golden")
+}
+
+func writeGolden(t *testing.T, name, got string) {
+	t.Helper()
+	if err := os.WriteFile(goldenPath(name), []byte(got), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readGolden reads name's golden; a missing one is an error.
+func readGolden(t *testing.T, name string) (string, bool) {
+	t.Helper()
+	want, err := os.ReadFile(goldenPath(name))
+	if err != nil {
+		t.Errorf("%s: %v (record with -update)", name, err)
+		return "", false
+	}
+	return string(want), true
+}
+
+// reportDiff fails the test with a golden and what a run printed instead.
+func reportDiff(t *testing.T, name, want, got string) {
+	t.Helper()
+	if *update {
+		t.Errorf("%s: etcd's etcdctl prints otherwise against real etcd than against our server:\n--- our server\n%s\n--- etcd\n%s", name, want, got)
+		return
+	}
+	t.Errorf("%s differs from etcd's etcdctl:\n--- want\n%s\n--- got\n%s", name, want, got)
 }
 
 var membersRe = regexp.MustCompile(`"members":\[(.*)\]`)
