@@ -16,7 +16,7 @@ FUZZ_TARGETS := $(shell cat .ci/fuzz-targets 2>/dev/null | grep -v '^\#')
 BIN := bin
 LDFLAGS := -X github.com/etcdgo/etcd/api/v3/version.GitSHA=$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
-.PHONY: all build test unit fuzz vet fmt-check genproto check-genproto sync-deps check-deps clean
+.PHONY: all build test unit fuzz bench vet fmt-check genproto check-genproto sync-deps check-deps clean
 
 all: build
 
@@ -49,6 +49,23 @@ fuzz:
 		pkg=$${t%%:*}; name=$${t##*:}; \
 		echo "go test -run '^$$' -fuzz '^$$name$$' -fuzztime $(FUZZTIME) $$pkg"; \
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
+
+## bench: the hot-path benchmarks (apply of a put, ranges of 1 and 100 keys,
+## watch fan-out, WAL save) with allocations per op, in about a minute.
+## Compare runs with benchstat: make bench BENCHCOUNT=3 > new.txt
+BENCHTIME ?= 1s
+BENCHCOUNT ?= 1
+BENCHES := \
+	'./server/etcdserver:^(BenchmarkApplyEntryPut|BenchmarkRange)$$' \
+	'./server/v3rpc:^(BenchmarkKVRange|BenchmarkWatchFanout)$$' \
+	'./mvcc:^(BenchmarkStorePut|BenchmarkStoreRange|BenchmarkWatchableStoreFanout)$$' \
+	'./raftwal/wal:^BenchmarkSave$$'
+
+bench:
+	@for t in $(BENCHES); do \
+		pkg=$${t%%:*}; re=$${t#*:}; \
+		$(GO) test -run '^$$' -bench "$$re" -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) $$pkg || exit 1; \
 	done
 
 ## genproto: regenerate the api module's Go code from its .proto files with
