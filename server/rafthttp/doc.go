@@ -4,7 +4,10 @@
 // Each peer gets two long-lived streams (POST /raft/stream/msgapp for log
 // appends, POST /raft/stream/message for everything else, so heartbeats and
 // votes never wait behind large appends), each fed by a bounded queue and
-// written by its own goroutine, reconnecting with backoff. A snapshot
+// written by its own goroutine, reconnecting with backoff. A stream request
+// asks to be upgraded (101 Switching Protocols, Upgrade:
+// etcdgo-raft-stream/1); the connection then carries length-prefixed
+// frames straight from the writer to the receiver's socket. A snapshot
 // (raft message plus the backend database) travels on its own request,
 // POST /raft/snapshot, and is saved as <index>.snap.db before raft sees it.
 //

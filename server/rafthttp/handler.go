@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"go.uber.org/zap"
 )
@@ -56,25 +59,49 @@ func (t *Transport) serveStream(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rc := http.NewResponseController(w)
-	if err := rc.EnableFullDuplex(); err != nil {
+	if !strings.EqualFold(r.Header.Get("Upgrade"), streamProtocol) {
+		refuse(w, "stream needs Upgrade: "+streamProtocol, http.StatusUpgradeRequired)
+		return
+	}
+	conn, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
 		refuse(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	w.WriteHeader(http.StatusOK)
-	if err := rc.Flush(); err != nil {
+	defer conn.Close()
+	// The peer server's deadlines do not apply to a stream, and its Close
+	// does not reach hijacked connections: stopping the transport does.
+	_ = conn.SetDeadline(time.Time{})
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-t.stopc:
+			conn.Close()
+		case <-done:
+		}
+	}()
+	if _, err := brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: " + streamProtocol + "\r\n\r\n"); err != nil {
 		return
 	}
-	ctx, cancel := context.WithCancel(r.Context())
+	if err := brw.Flush(); err != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
 		select {
 		case <-t.stopc:
 			cancel()
-		case <-ctx.Done():
+		case <-done:
 		}
 	}()
-	br := bufio.NewReaderSize(r.Body, 64<<10)
+	// Bytes the server read ahead stay in brw; the rest comes from conn.
+	var src io.Reader = conn
+	if n := brw.Reader.Buffered(); n > 0 {
+		src = io.MultiReader(io.LimitReader(brw.Reader, int64(n)), conn)
+	}
+	br := bufio.NewReaderSize(src, 64<<10)
 	var scratch []byte
 	for {
 		m, s, err := readFrame(br, scratch)

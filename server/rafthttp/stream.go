@@ -31,6 +31,8 @@ const (
 	handshakeTimeout = time.Second
 	// maxBatch bounds the bytes written to a stream in one write.
 	maxBatch = 1 << 20
+	// streamProtocol is the Upgrade token of a raft stream.
+	streamProtocol = "etcdgo-raft-stream/1"
 )
 
 // streamWriter owns one outgoing stream to a peer: it connects, writes the
@@ -76,67 +78,62 @@ func (w *streamWriter) run() {
 }
 
 // connectAndWrite runs one connection until it fails or the peer stops.
+// The stream is an HTTP/1.1 request upgraded to a raw connection (101
+// Switching Protocols), so frames go straight from this goroutine to the
+// socket: no request-body pipe, no chunk encoding.
 func (w *streamWriter) connectAndWrite(bo *backoff) error {
 	u := w.p.pickURL()
 	if u == "" {
 		return errors.New("no peer URL")
 	}
 	t := w.p.t
-	pr, pw := io.Pipe()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
 	defer cancel()
-	// The transport keeps reading the request body even after the
-	// request failed (it waits for its write loop): closing the pipe is
-	// what ends a failed or stopped attempt.
-	abort := func(err error) {
-		cancel()
-		pw.CloseWithError(err)
-	}
 	go func() {
 		select {
 		case <-w.p.stopc:
-			abort(ErrStopped)
+			cancel()
 		case <-ctx.Done():
 		}
 	}()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u+"/raft/stream/"+w.kind, pr)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u+"/raft/stream/"+w.kind, nil)
 	if err != nil {
 		return err
 	}
 	setHeaders(req.Header, t.cfg.ClusterID, t.cfg.ID, w.p.id)
-	req.Header.Set("Content-Type", "application/octet-stream")
-	// http.Transport's ResponseHeaderTimeout starts only once the body is
-	// written, which a stream never is: bound the handshake here.
-	hs := time.AfterFunc(handshakeTimeout, func() { abort(errHandshakeTimeout) })
+	req.Header.Set("Connection", "Upgrade")
+	req.Header.Set("Upgrade", streamProtocol)
 	resp, err := t.client.Do(req)
-	if !hs.Stop() && err == nil {
-		err = errHandshakeTimeout
-		resp.Body.Close()
-	}
 	if err != nil {
-		pw.CloseWithError(err)
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = errHandshakeTimeout
+		}
 		return err
 	}
-	if err := checkResponse(resp); err != nil {
-		pw.CloseWithError(err)
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		defer resp.Body.Close()
+		if err := checkResponse(resp); err != nil {
+			return err
+		}
+		return fmt.Errorf("rafthttp: peer answered %s to a stream upgrade", resp.Status)
+	}
+	conn, ok := resp.Body.(io.ReadWriteCloser)
+	if !ok {
 		resp.Body.Close()
-		return err
+		return errors.New("rafthttp: upgraded stream is not writable")
 	}
 	bo.reset()
 	w.p.setConnected(true)
 	defer w.p.setConnected(false)
-	// The receiver answers only when the stream ends; a closed response
-	// means the connection is gone.
+	// The receiver never writes; a read ending means the connection is
+	// gone.
 	deadc := make(chan struct{})
 	go func() {
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		pw.CloseWithError(io.ErrClosedPipe)
+		_, _ = io.Copy(io.Discard, conn)
 		close(deadc)
 	}()
 	defer func() {
-		cancel()
-		pw.CloseWithError(io.ErrClosedPipe)
+		conn.Close()
 		<-deadc
 	}()
 	buf := make([]byte, 0, 64<<10)
@@ -153,7 +150,7 @@ func (w *streamWriter) connectAndWrite(bo *backoff) error {
 					break drain
 				}
 			}
-			if _, err := pw.Write(buf); err != nil {
+			if _, err := conn.Write(buf); err != nil {
 				return err
 			}
 		case <-deadc:

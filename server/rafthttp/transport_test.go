@@ -153,12 +153,14 @@ func TestRefusals(t *testing.T) {
 	tests := []struct {
 		name          string
 		cid, from, to string
+		upgrade       string
 		want          int
 	}{
-		{"other cluster", "8", "1", "2", http.StatusPreconditionFailed},
-		{"other member", "7", "1", "5", http.StatusPreconditionFailed},
-		{"removed member", "7", "3", "2", http.StatusGone},
-		{"ok", "7", "1", "2", http.StatusOK},
+		{"other cluster", "8", "1", "2", streamProtocol, http.StatusPreconditionFailed},
+		{"other member", "7", "1", "5", streamProtocol, http.StatusPreconditionFailed},
+		{"removed member", "7", "3", "2", streamProtocol, http.StatusGone},
+		{"no upgrade", "7", "1", "2", "", http.StatusUpgradeRequired},
+		{"ok", "7", "1", "2", streamProtocol, http.StatusSwitchingProtocols},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,6 +168,10 @@ func TestRefusals(t *testing.T) {
 			req.Header.Set(hdrClusterID, tt.cid)
 			req.Header.Set(hdrFrom, tt.from)
 			req.Header.Set(hdrTo, tt.to)
+			if tt.upgrade != "" {
+				req.Header.Set("Connection", "Upgrade")
+				req.Header.Set("Upgrade", tt.upgrade)
+			}
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
