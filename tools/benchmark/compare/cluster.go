@@ -33,8 +33,9 @@ type cluster struct {
 }
 
 // startCluster starts size members of bin with data directories under
-// dir and waits until each serves and a leader is elected.
-func startCluster(ctx context.Context, bin, dir string, size int) (*cluster, error) {
+// dir, each with the extra flags, and waits until each serves and a
+// leader is elected.
+func startCluster(ctx context.Context, bin, dir string, size int, extra ...string) (*cluster, error) {
 	ports, err := freePorts(2 * size)
 	if err != nil {
 		return nil, err
@@ -62,6 +63,7 @@ func startCluster(ctx context.Context, bin, dir string, size int) (*cluster, err
 			"--initial-cluster-token", filepath.Base(dir),
 			"--initial-cluster-state", "new",
 		}
+		args = append(args, extra...)
 		if m.log, err = os.Create(filepath.Join(dir, m.name+".log")); err != nil {
 			c.stop()
 			return nil, err

@@ -16,6 +16,18 @@
 //
 //	go run ./tools/benchmark/compare          # ~15 minutes on 2 cores
 //	go run ./tools/benchmark/compare -quick   # ~3 minutes
+//	go run ./tools/benchmark/compare -quick -profile /tmp/etcd-profiles
+//
+// With -profile DIR (a directory outside the repository; none by default)
+// our server's first run of each workload is started with --enable-pprof,
+// and two profiles of its leader are written to DIR, named after the
+// cluster size and the workload ("3m-put-16x256-val-256"): NAME.cpu.pprof,
+// a CPU profile of the first -profile-seconds (10) of the run, and
+// NAME.allocs.pprof, every allocation since the member started, taken when
+// the run ends. Read them with `go tool pprof -top DIR/NAME.cpu.pprof` or
+// `go tool pprof -sample_index=alloc_space -top DIR/NAME.allocs.pprof`.
+// Profiling costs the profiled run a few per cent; the other rounds run
+// without it.
 //
 // It is a measuring tool, not a test: nothing in the CI test command runs
 // it.

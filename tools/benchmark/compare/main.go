@@ -27,6 +27,10 @@ type options struct {
 	oursBin   string
 	keep      bool
 	runTimout time.Duration
+	// profile is the directory for pprof profiles of our server ("": none);
+	// profileSeconds is the length of each CPU profile.
+	profile        string
+	profileSeconds int
 }
 
 func main() {
@@ -40,6 +44,8 @@ func main() {
 	flag.StringVar(&o.oursBin, "ours-binary", "", "use this binary of ours instead of building bin/etcd")
 	flag.BoolVar(&o.keep, "keep", false, "keep the scratch directory (logs, summaries)")
 	flag.DurationVar(&o.runTimout, "run-timeout", 4*time.Minute, "limit of one benchmark run")
+	flag.StringVar(&o.profile, "profile", "", "write pprof CPU and allocs profiles of our server's first run of each workload to this directory (outside the repository)")
+	flag.IntVar(&o.profileSeconds, "profile-seconds", 10, "length of each CPU profile with -profile")
 	flag.Parse()
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -102,6 +108,15 @@ func compare(ctx context.Context, o options, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	var prof *profiler
+	if o.profile != "" {
+		dir, err := checkProfileDir(o.profile, o.repo)
+		if err != nil {
+			return err
+		}
+		prof = &profiler{dir: dir, seconds: o.profileSeconds, logf: logf}
+		logf("profiles of our server go to %s", dir)
+	}
 	if o.oursBin == "" {
 		if o.oursBin, err = buildOurs(ctx, o.repo, logf); err != nil {
 			return err
@@ -129,7 +144,11 @@ func compare(ctx context.Context, o options, stdout, stderr io.Writer) error {
 			for round := range o.rounds {
 				for _, s := range servers {
 					logf("%d-member %s: %s, round %d/%d", size, s.name, w.name, round+1, o.rounds)
-					smp := runOnce(ctx, o, s, size, w, scratch, summaries)
+					var p *profiler
+					if round == 0 && s.name == "ours" {
+						p = prof
+					}
+					smp := runOnce(ctx, o, s, size, w, scratch, summaries, p)
 					if smp.err != nil {
 						logf("  failed: %v", smp.err)
 					} else {
@@ -167,8 +186,9 @@ func mode(quick bool) string {
 }
 
 // runOnce starts a fresh cluster of s, runs w against it in process and
-// stops the cluster.
-func runOnce(ctx context.Context, o options, s server, size int, w workload, scratch string, summaries io.Writer) sample {
+// stops the cluster. With prof, the members serve pprof and the leader is
+// profiled during the run.
+func runOnce(ctx context.Context, o options, s server, size int, w workload, scratch string, summaries io.Writer, prof *profiler) sample {
 	dir, err := os.MkdirTemp(scratch, fmt.Sprintf("%s-%d-", s.name, size))
 	if err != nil {
 		return sample{err: err}
@@ -176,7 +196,11 @@ func runOnce(ctx context.Context, o options, s server, size int, w workload, scr
 	if !o.keep {
 		defer os.RemoveAll(dir)
 	}
-	c, err := startCluster(ctx, s.bin, dir, size)
+	var extra []string
+	if prof != nil {
+		extra = append(extra, "--enable-pprof")
+	}
+	c, err := startCluster(ctx, s.bin, dir, size, extra...)
 	if err != nil {
 		return sample{err: err}
 	}
@@ -201,7 +225,17 @@ func runOnce(ctx context.Context, o options, s server, size int, w workload, scr
 	})
 	args := append([]string{"--endpoints=" + strings.Join(c.endpoints(), ",")}, w.argv(o.quick)...)
 	root.SetArgs(args)
-	if err := root.ExecuteContext(rctx); err != nil {
+	var finishProfiles func() error
+	if prof != nil {
+		finishProfiles = prof.start(ctx, c, profileName(size, w.name))
+	}
+	err = root.ExecuteContext(rctx)
+	if finishProfiles != nil {
+		if perr := finishProfiles(); perr != nil {
+			prof.logf("  profiles failed: %v", perr)
+		}
+	}
+	if err != nil {
 		return sample{err: err}
 	}
 	if !got {
