@@ -3,8 +3,8 @@ package ctl
 import "github.com/spf13/cobra"
 
 // commands lists etcdctl's commands in etcd's order. The auth, user, role,
-// snapshot, defrag, alarm and downgrade commands register here when they
-// are written.
+// snapshot, defrag and downgrade commands register here when they are
+// written.
 func (a *app) commands() []*cobra.Command {
 	return []*cobra.Command{
 		a.newGetCommand(),
@@ -12,6 +12,7 @@ func (a *app) commands() []*cobra.Command {
 		a.newDelCommand(),
 		a.newTxnCommand(),
 		a.newCompactionCommand(),
+		a.newAlarmCommand(),
 		a.newEndpointCommand(),
 		a.newMoveLeaderCommand(),
 		a.newWatchCommand(),

@@ -38,6 +38,8 @@ type printer interface {
 	EndpointStatus([]epStatus) error
 	EndpointHashKV([]epHashKV) error
 	MoveLeader(leader, target uint64, r *clientv3.MoveLeaderResponse) error
+
+	Alarm(*clientv3.AlarmResponse) error
 }
 
 // newPrinter returns the printer for format, or nil if format is unknown.
@@ -90,6 +92,7 @@ func (u unsupported) EndpointHashKV([]epHashKV) error               { return u.f
 func (u unsupported) MoveLeader(uint64, uint64, *clientv3.MoveLeaderResponse) error {
 	return u.fail()
 }
+func (u unsupported) Alarm(*clientv3.AlarmResponse) error { return u.fail() }
 
 // rpcPrinter hands each RPC response, as its wire message where it has
 // one, to emit; json and protobuf build on it.
@@ -133,6 +136,9 @@ func (p rpcPrinter) MemberList(r *clientv3.MemberListResponse) error {
 }
 func (p rpcPrinter) MoveLeader(_, _ uint64, r *clientv3.MoveLeaderResponse) error {
 	return p.emit((*pb.MoveLeaderResponse)(r))
+}
+func (p rpcPrinter) Alarm(r *clientv3.AlarmResponse) error {
+	return p.emit((*pb.AlarmResponse)(r))
 }
 
 // Rows shared by the simple and table printers.

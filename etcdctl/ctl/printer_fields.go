@@ -215,3 +215,17 @@ func (p *fieldsPrinter) EndpointHashKV(hs []epHashKV) error {
 	}
 	return nil
 }
+
+func (p *fieldsPrinter) Alarm(r *clientv3.AlarmResponse) error {
+	p.hdr(r.Header)
+	for _, a := range r.Alarms {
+		if p.isHex {
+			fmt.Fprintln(p.w, `"MemberID" :`, hexID(a.GetMemberID()))
+		} else {
+			fmt.Fprintln(p.w, `"MemberID" :`, a.GetMemberID())
+		}
+		fmt.Fprintln(p.w, `"AlarmType" :`, a.GetAlarm())
+		fmt.Fprintln(p.w)
+	}
+	return nil
+}

@@ -170,6 +170,24 @@ func (s *simplePrinter) MoveLeader(leader, target uint64, _ *clientv3.MoveLeader
 	return nil
 }
 
+// Alarm prints each alarm in the protobuf text form etcdctl prints with
+// %+v: fields left out when zero, one space between them (protobuf-go adds
+// a second one in some builds, by design, to keep the form from being
+// parsed; etcd's etcdctl v3.7 may print either).
+func (s *simplePrinter) Alarm(r *clientv3.AlarmResponse) error {
+	for _, a := range r.Alarms {
+		var fields []string
+		if a.GetMemberID() != 0 {
+			fields = append(fields, fmt.Sprintf("memberID:%d", a.GetMemberID()))
+		}
+		if a.GetAlarm() != pb.AlarmType_NONE {
+			fields = append(fields, "alarm:"+a.GetAlarm().String())
+		}
+		fmt.Fprintln(s.w, strings.Join(fields, " "))
+	}
+	return nil
+}
+
 func (s *simplePrinter) rows(rows [][]string) {
 	for _, row := range rows {
 		fmt.Fprintln(s.w, strings.Join(row, ", "))

@@ -11,6 +11,12 @@
 // real etcd 3.7.3 (tests/cmd/etcd-ref); ETCDGO_TEST_SERVER=ours or etcd
 // picks one.
 //
+// The golden server runs with --quota-backend-bytes of 1 MiB, so that one
+// large put raises a real NOSPACE alarm for the alarm steps. TestCheck runs
+// check datascale and check perf for real (about 70s), with both etcdctls
+// at once against servers of ours; see its comment for how the verdicts
+// of a timed workload are compared.
+//
 // # Recording the goldens
 //
 //	go test ./tests/etcdctl -run TestGolden -update

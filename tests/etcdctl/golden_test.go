@@ -311,6 +311,35 @@ func steps() []step {
 		step{name: "check_perf_prefix_used", args: []string{"check", "perf", "--prefix=r/"}},
 		step{name: "check_datascale_prefix_used", args: []string{"check", "datascale", "--prefix=r/"}},
 	)
+	// alarm: the server's backend quota is 1 MiB (quotaBytes); a put of
+	// more raises NOSPACE, through raft, before it is refused.
+	over := strings.Repeat("x", quotaBytes+100*1024)
+	addAll(eachFormat("alarm_list_none", "alarm", "list"))
+	addAll(eachFormat("alarm_disarm_none", "alarm", "disarm"))
+	add(step{name: "put_over_quota", args: []string{"put", "big"}, stdin: over})
+	addAll(eachFormat("alarm_list", "alarm", "list"))
+	add(step{name: "alarm_list_hex_fields", args: []string{"--hex", "-w", "fields", "alarm", "list"}},
+		step{name: "put_under_alarm", args: []string{"put", "small", "v"}},
+		step{name: "lease_grant_under_alarm", args: []string{"lease", "grant", "10"}},
+		step{name: "get_under_alarm", args: []string{"get", "foo"}},
+		step{name: "del_under_alarm", args: []string{"del", "nokey"}},
+		step{name: "endpoint_status_alarm", args: []string{"endpoint", "status"}, rules: statusRules},
+		step{name: "endpoint_status_alarm_json", args: []string{"-w", "json", "endpoint", "status"}, rules: statusRules},
+		step{name: "endpoint_status_alarm_table", args: []string{"-w", "table", "endpoint", "status"}, rules: statusRules},
+	)
+	for _, f := range formats {
+		// Each disarm needs an alarm: the put is refused again.
+		add(step{name: "put_over_quota_" + f, args: []string{"put", "big"}, stdin: over},
+			step{name: "alarm_disarm_" + f, args: []string{"-w", f, "alarm", "disarm"}, protobuf: f == "protobuf"})
+	}
+	add(step{name: "alarm_list_after_disarm", args: []string{"alarm", "list"}},
+		step{name: "put_after_disarm", args: []string{"put", "small", "v"}},
+		step{name: "alarm_list_args", args: []string{"alarm", "list", "x"}},
+		step{name: "alarm_disarm_args", args: []string{"alarm", "disarm", "x"}},
+		step{name: "alarm_no_subcommand", args: []string{"alarm"}, noEndpoint: true},
+		step{name: "help_alarm_list", args: []string{"alarm", "list", "--help"}, noEndpoint: true},
+	)
+
 	// Last: a voting member that never starts leaves the cluster without
 	// quorum.
 	add(step{name: "member_add_voting", unordered: true, args: []string{"member", "add", "voter", "--peer-urls=http://127.0.0.1:6"}})
@@ -549,10 +578,14 @@ func serverBinary(t *testing.T, bins, name string) string {
 	return buildBinary(t, bins, "tests/cmd/etcd-ref", "etcd-ref")
 }
 
+// quotaBytes is the golden server's --quota-backend-bytes: small enough
+// for one put to cross it, large enough for every other step.
+const quotaBytes = 1 << 20
+
 // runGolden runs every step with ctl against a fresh server started from
 // srvBin, and records the goldens or compares with them.
 func runGolden(t *testing.T, ctl, srvBin string, record bool) {
-	srv := startServer(t, srvBin, "golden")
+	srv := startServer(t, srvBin, "golden", "--quota-backend-bytes", strconv.Itoa(quotaBytes))
 
 	d := newIDs()
 	v := &vars{ep: strings.TrimPrefix(srv.clientURL, "http://"), peer: srv.peerURL}

@@ -63,8 +63,9 @@ type server struct {
 }
 
 // startServer runs bin (etcd's or ours, both take etcd's flags) as a fresh
-// single-member cluster and waits until it serves clients.
-func startServer(t testing.TB, bin, name string) *server {
+// single-member cluster, with extra flags, and waits until it serves
+// clients.
+func startServer(t testing.TB, bin, name string, extra ...string) *server {
 	t.Helper()
 	dir := t.TempDir()
 	cport, pport := freePort(t), freePort(t)
@@ -84,6 +85,7 @@ func startServer(t testing.TB, bin, name string) *server {
 		"--initial-cluster-token", "etcdctl-golden",
 		"--log-outputs", "stderr",
 	)
+	s.cmd.Args = append(s.cmd.Args, extra...)
 	logf, err := os.Create(filepath.Join(dir, "server.log"))
 	if err != nil {
 		t.Fatal(err)
