@@ -6,6 +6,6 @@
 // etcdctl v3.7. A command never calls os.Exit: it returns an *exitError
 // carrying etcd's exit code, and Main prints "Error: …" and returns the code.
 //
-// Commands that come later (auth, user, role, snapshot, defrag,
-// downgrade) register in commands.go next to the others.
+// Commands that come later (auth, user, role, downgrade) register in
+// commands.go next to the others.
 package ctl

@@ -21,7 +21,7 @@ import (
 var update = flag.Bool("update", false, "record the goldens by running etcd's etcdctl (tests/cmd/etcdctl-ref) against our server")
 
 // step is one etcdctl invocation. Args may use {{ep}}, {{peer}},
-// {{lease}}, {{member}} and {{learner}}.
+// {{lease}}, {{member}}, {{learner}} and {{dir}}.
 type step struct {
 	name  string
 	args  []string
@@ -326,6 +326,8 @@ func steps() []step {
 		step{name: "endpoint_status_alarm", args: []string{"endpoint", "status"}, rules: statusRules},
 		step{name: "endpoint_status_alarm_json", args: []string{"-w", "json", "endpoint", "status"}, rules: statusRules},
 		step{name: "endpoint_status_alarm_table", args: []string{"-w", "table", "endpoint", "status"}, rules: statusRules},
+		step{name: "endpoint_health_alarm", args: []string{"endpoint", "health"}, rules: statusRules},
+		step{name: "endpoint_health_alarm_json", args: []string{"-w", "json", "endpoint", "health"}, rules: statusRules},
 	)
 	for _, f := range formats {
 		// Each disarm needs an alarm: the put is refused again.
@@ -338,6 +340,24 @@ func steps() []step {
 		step{name: "alarm_disarm_args", args: []string{"alarm", "disarm", "x"}},
 		step{name: "alarm_no_subcommand", args: []string{"alarm"}, noEndpoint: true},
 		step{name: "help_alarm_list", args: []string{"alarm", "list", "--help"}, noEndpoint: true},
+	)
+
+	// defrag and snapshot save ({{dir}} is a scratch directory)
+	add(step{name: "defrag", args: []string{"defrag"}},
+		step{name: "defrag_json", args: []string{"-w", "json", "defrag"}},
+		step{name: "defrag_cluster", args: []string{"defrag", "--cluster"}},
+		step{name: "defrag_env_cluster", args: []string{"defrag"}, env: []string{"ETCDCTL_CLUSTER=true"}},
+		step{name: "defrag_unreachable", noEndpoint: true, args: []string{"--endpoints={{ep}},127.0.0.1:1", "--command-timeout=1s", "defrag"}},
+		step{name: "help_defrag", args: []string{"defrag", "--help"}, noEndpoint: true},
+		step{name: "snapshot_save", args: []string{"snapshot", "save", "{{dir}}/snap.db"}},
+		step{name: "snapshot_save_json", args: []string{"-w", "json", "snapshot", "save", "{{dir}}/snap.db"}},
+		step{name: "snapshot_save_timeout", args: []string{"--command-timeout=10s", "snapshot", "save", "{{dir}}/snap2.db"}},
+		step{name: "snapshot_save_no_args", args: []string{"snapshot", "save"}},
+		step{name: "snapshot_save_two_args", args: []string{"snapshot", "save", "a", "b"}},
+		step{name: "snapshot_save_bad_dir", args: []string{"snapshot", "save", "{{dir}}/missing/snap.db"}},
+		step{name: "snapshot_save_two_endpoints", noEndpoint: true, args: []string{"--endpoints={{ep}},{{ep}}", "snapshot", "save", "{{dir}}/snap3.db"}},
+		step{name: "snapshot_no_subcommand", args: []string{"snapshot"}, noEndpoint: true},
+		step{name: "help_snapshot_save", args: []string{"snapshot", "save", "--help"}, noEndpoint: true},
 	)
 
 	// Last: a voting member that never starts leaves the cluster without
@@ -366,12 +386,12 @@ func (r result) String() string {
 
 // vars are the values steps refer to.
 type vars struct {
-	ep, peer, lease, member, learner string
+	ep, peer, lease, member, learner, dir string
 	leases                           int
 }
 
 func (v *vars) expand(s string) string {
-	return strings.NewReplacer("{{ep}}", v.ep, "{{peer}}", v.peer, "{{lease}}", v.lease, "{{member}}", v.member, "{{learner}}", v.learner).Replace(s)
+	return strings.NewReplacer("{{ep}}", v.ep, "{{peer}}", v.peer, "{{lease}}", v.lease, "{{member}}", v.member, "{{learner}}", v.learner, "{{dir}}", v.dir).Replace(s)
 }
 
 var (
@@ -588,7 +608,8 @@ func runGolden(t *testing.T, ctl, srvBin string, record bool) {
 	srv := startServer(t, srvBin, "golden", "--quota-backend-bytes", strconv.Itoa(quotaBytes))
 
 	d := newIDs()
-	v := &vars{ep: strings.TrimPrefix(srv.clientURL, "http://"), peer: srv.peerURL}
+	v := &vars{ep: strings.TrimPrefix(srv.clientURL, "http://"), peer: srv.peerURL, dir: t.TempDir()}
+	d.addString(v.dir, "<DIR>")
 	d.addString(srv.clientURL, "http://<ep>")
 	d.addString(v.ep, "<ep>")
 	d.addString(srv.peerURL, "http://<peer>")
