@@ -387,7 +387,7 @@ func (r result) String() string {
 // vars are the values steps refer to.
 type vars struct {
 	ep, peer, lease, member, learner, dir string
-	leases                           int
+	leases                                int
 }
 
 func (v *vars) expand(s string) string {
