@@ -50,6 +50,58 @@ type Config struct {
 type view struct {
 	tx *bolt.Tx
 	wg sync.WaitGroup
+	// buckets caches the transaction's buckets by Bucket.ID: bbolt
+	// allocates a handle per lookup in a read-only transaction, and
+	// read-only handles may be used by concurrent readers.
+	buckets [256]atomic.Pointer[viewBucket]
+}
+
+// viewBucket is a bucket of a view with a pool of cursors over it: a
+// cursor's search stack grows with allocations on its first seek and is
+// reused by the next ones.
+type viewBucket struct {
+	b       *bolt.Bucket
+	cursors sync.Pool
+}
+
+func (v *view) bucket(b Bucket) *viewBucket {
+	if v == nil || v.tx == nil {
+		return nil
+	}
+	if vb := v.buckets[b.ID].Load(); vb != nil {
+		return vb
+	}
+	bk := v.tx.Bucket(b.Name)
+	if bk == nil {
+		return nil
+	}
+	vb := &viewBucket{b: bk}
+	if !v.buckets[b.ID].CompareAndSwap(nil, vb) {
+		return v.buckets[b.ID].Load()
+	}
+	return vb
+}
+
+// cursor implements boltSource with a pooled cursor.
+func (v *view) cursor(b Bucket) *bolt.Cursor {
+	vb := v.bucket(b)
+	if vb == nil {
+		return nil
+	}
+	if c, ok := vb.cursors.Get().(*bolt.Cursor); ok {
+		return c
+	}
+	return vb.b.Cursor()
+}
+
+// releaseCursor implements boltSource.
+func (v *view) releaseCursor(b Bucket, c *bolt.Cursor) {
+	if c == nil {
+		return
+	}
+	if vb := v.bucket(b); vb != nil {
+		vb.cursors.Put(c)
+	}
 }
 
 func (v *view) release(wait bool) {
@@ -265,16 +317,16 @@ type readTx struct{ b *Backend }
 func (r *readTx) RLock()   { r.b.rmu.RLock() }
 func (r *readTx) RUnlock() { r.b.rmu.RUnlock() }
 func (r *readTx) UnsafeRange(bk Bucket, key, end []byte, limit int64) ([][]byte, [][]byte) {
-	return rangeCollect(r.b.rview.tx, r.b.rbuf.bucket(bk, false), bk, key, end, limit)
+	return rangeCollect(r.b.rview, r.b.rbuf.bucket(bk, false), bk, key, end, limit)
 }
 func (r *readTx) UnsafeGet(bk Bucket, key []byte) []byte {
-	return mergedGet(r.b.rview.tx, r.b.rbuf.bucket(bk, false), bk, key)
+	return mergedGet(r.b.rview, r.b.rbuf.bucket(bk, false), bk, key)
 }
 func (r *readTx) UnsafeGetMany(bk Bucket, keys, vals [][]byte) {
-	mergedGetMany(r.b.rview.tx, r.b.rbuf.bucket(bk, false), bk, keys, vals)
+	mergedGetMany(r.b.rview, r.b.rbuf.bucket(bk, false), bk, keys, vals)
 }
 func (r *readTx) UnsafeForEach(bk Bucket, fn func(k, v []byte) error) error {
-	return forEach(r.b.rview.tx, r.b.rbuf.bucket(bk, false), bk, fn)
+	return forEach(r.b.rview, r.b.rbuf.bucket(bk, false), bk, fn)
 }
 
 // concurrentReadTx pins a view and owns a copy of the buffer.
@@ -292,14 +344,14 @@ func (r *concurrentReadTx) RUnlock() {
 	}
 }
 func (r *concurrentReadTx) UnsafeRange(bk Bucket, key, end []byte, limit int64) ([][]byte, [][]byte) {
-	return rangeCollect(r.v.tx, r.buf.bucket(bk, false), bk, key, end, limit)
+	return rangeCollect(r.v, r.buf.bucket(bk, false), bk, key, end, limit)
 }
 func (r *concurrentReadTx) UnsafeGet(bk Bucket, key []byte) []byte {
-	return mergedGet(r.v.tx, r.buf.bucket(bk, false), bk, key)
+	return mergedGet(r.v, r.buf.bucket(bk, false), bk, key)
 }
 func (r *concurrentReadTx) UnsafeGetMany(bk Bucket, keys, vals [][]byte) {
-	mergedGetMany(r.v.tx, r.buf.bucket(bk, false), bk, keys, vals)
+	mergedGetMany(r.v, r.buf.bucket(bk, false), bk, keys, vals)
 }
 func (r *concurrentReadTx) UnsafeForEach(bk Bucket, fn func(k, v []byte) error) error {
-	return forEach(r.v.tx, r.buf.bucket(bk, false), bk, fn)
+	return forEach(r.v, r.buf.bucket(bk, false), bk, fn)
 }

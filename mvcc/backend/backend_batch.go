@@ -46,6 +46,20 @@ func (t *batchTx) writeback() {
 	t.wbuf.reset()
 }
 
+// cursor implements boltSource.
+func (t *batchTx) cursor(bk Bucket) *bolt.Cursor {
+	if t.tx == nil {
+		return nil
+	}
+	if b := t.tx.Bucket(bk.Name); b != nil {
+		return b.Cursor()
+	}
+	return nil
+}
+
+// releaseCursor implements boltSource.
+func (t *batchTx) releaseCursor(Bucket, *bolt.Cursor) {}
+
 func (t *batchTx) bucket(bk Bucket) *bolt.Bucket {
 	b := t.tx.Bucket(bk.Name)
 	if b == nil {
@@ -114,19 +128,19 @@ func (t *batchTx) UnsafeDelete(bk Bucket, key []byte) {
 }
 
 func (t *batchTx) UnsafeRange(bk Bucket, key, end []byte, limit int64) ([][]byte, [][]byte) {
-	return rangeCollect(t.tx, nil, bk, key, end, limit)
+	return rangeCollect(t, nil, bk, key, end, limit)
 }
 
 func (t *batchTx) UnsafeGet(bk Bucket, key []byte) []byte {
-	return mergedGet(t.tx, nil, bk, key)
+	return mergedGet(t, nil, bk, key)
 }
 
 func (t *batchTx) UnsafeGetMany(bk Bucket, keys, vals [][]byte) {
-	mergedGetMany(t.tx, nil, bk, keys, vals)
+	mergedGetMany(t, nil, bk, keys, vals)
 }
 
 func (t *batchTx) UnsafeForEach(bk Bucket, fn func(k, v []byte) error) error {
-	return forEach(t.tx, nil, bk, fn)
+	return forEach(t, nil, bk, fn)
 }
 
 // Commit commits now; the caller holds the lock.

@@ -70,19 +70,25 @@ type HookFunc func(tx UnsafeReadWriter)
 // OnPreCommitUnsafe implements Hooks.
 func (f HookFunc) OnPreCommitUnsafe(tx UnsafeReadWriter) { f(tx) }
 
+// boltSource hands out cursors over the bbolt buckets of a transaction
+// (nil: no such bucket, or no transaction); each is given back with
+// releaseCursor once its keys and values are no longer read.
+type boltSource interface {
+	cursor(b Bucket) *bolt.Cursor
+	releaseCursor(b Bucket, c *bolt.Cursor)
+}
+
 // boltRange reads [key,end) (or the single key when end is nil) from a bolt
 // transaction merged with an optional buffer of newer writes.
-func mergedRange(tx *bolt.Tx, bb *bucketBuffer, b Bucket, key, end []byte, limit int64, fn func(k, v []byte) bool) {
-	var c *bolt.Cursor
+func mergedRange(src boltSource, bb *bucketBuffer, b Bucket, key, end []byte, limit int64, fn func(k, v []byte) bool) {
 	var ck, cv []byte
-	if tx != nil {
-		if bk := tx.Bucket(b.Name); bk != nil {
-			c = bk.Cursor()
-			if key == nil {
-				ck, cv = c.First()
-			} else {
-				ck, cv = c.Seek(key)
-			}
+	c := src.cursor(b)
+	defer src.releaseCursor(b, c)
+	if c != nil {
+		if key == nil {
+			ck, cv = c.First()
+		} else {
+			ck, cv = c.Seek(key)
 		}
 	}
 	i := 0
@@ -121,7 +127,7 @@ func mergedRange(tx *bolt.Tx, bb *bucketBuffer, b Bucket, key, end []byte, limit
 }
 
 // mergedGet reads one key from the buffer, then from bolt.
-func mergedGet(tx *bolt.Tx, bb *bucketBuffer, b Bucket, key []byte) []byte {
+func mergedGet(src boltSource, bb *bucketBuffer, b Bucket, key []byte) []byte {
 	if bb != nil {
 		if i, ok := bb.search(key); ok {
 			if bb.ents[i].del {
@@ -130,24 +136,22 @@ func mergedGet(tx *bolt.Tx, bb *bucketBuffer, b Bucket, key []byte) []byte {
 			return bb.ents[i].val
 		}
 	}
-	if tx == nil {
+	c := src.cursor(b)
+	if c == nil {
 		return nil
 	}
-	bk := tx.Bucket(b.Name)
-	if bk == nil {
+	k, v := c.Seek(key)
+	src.releaseCursor(b, c)
+	if !bytes.Equal(k, key) {
 		return nil
 	}
-	return bk.Get(key)
+	return v
 }
 
 // mergedGetMany is mergedGet for many keys with one bolt cursor.
-func mergedGetMany(tx *bolt.Tx, bb *bucketBuffer, b Bucket, keys, vals [][]byte) {
-	var c *bolt.Cursor
-	if tx != nil {
-		if bk := tx.Bucket(b.Name); bk != nil {
-			c = bk.Cursor()
-		}
-	}
+func mergedGetMany(src boltSource, bb *bucketBuffer, b Bucket, keys, vals [][]byte) {
+	c := src.cursor(b)
+	defer src.releaseCursor(b, c)
 	for i, key := range keys {
 		vals[i] = nil
 		if bb != nil {
@@ -166,14 +170,14 @@ func mergedGetMany(tx *bolt.Tx, bb *bucketBuffer, b Bucket, keys, vals [][]byte)
 	}
 }
 
-func rangeCollect(tx *bolt.Tx, bb *bucketBuffer, b Bucket, key, end []byte, limit int64) (keys, vals [][]byte) {
+func rangeCollect(src boltSource, bb *bucketBuffer, b Bucket, key, end []byte, limit int64) (keys, vals [][]byte) {
 	if end == nil {
-		if v := mergedGet(tx, bb, b, key); v != nil {
+		if v := mergedGet(src, bb, b, key); v != nil {
 			return [][]byte{key}, [][]byte{v}
 		}
 		return nil, nil
 	}
-	mergedRange(tx, bb, b, key, end, limit, func(k, v []byte) bool {
+	mergedRange(src, bb, b, key, end, limit, func(k, v []byte) bool {
 		keys = append(keys, k)
 		vals = append(vals, v)
 		return true
@@ -181,9 +185,9 @@ func rangeCollect(tx *bolt.Tx, bb *bucketBuffer, b Bucket, key, end []byte, limi
 	return keys, vals
 }
 
-func forEach(tx *bolt.Tx, bb *bucketBuffer, b Bucket, fn func(k, v []byte) error) error {
+func forEach(src boltSource, bb *bucketBuffer, b Bucket, fn func(k, v []byte) error) error {
 	var err error
-	mergedRange(tx, bb, b, nil, nil, 0, func(k, v []byte) bool {
+	mergedRange(src, bb, b, nil, nil, 0, func(k, v []byte) bool {
 		err = fn(k, v)
 		return err == nil
 	})
