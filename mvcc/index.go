@@ -11,6 +11,36 @@ import (
 type treeIndex struct {
 	mu   sync.RWMutex
 	tree *btree.BTreeG[*keyIndex]
+	// A lookup needs a *keyIndex probe holding the key, which escapes to
+	// the tree's less function: wprobe serves lookups under the write
+	// lock, probes those under the read lock, instead of an allocation
+	// per lookup.
+	wprobe keyIndex
+	probes sync.Pool
+}
+
+// probe returns a search key for a lookup under the read lock; release it
+// with releaseProbe.
+func (ti *treeIndex) probe(key []byte) *keyIndex {
+	p, _ := ti.probes.Get().(*keyIndex)
+	if p == nil {
+		p = &keyIndex{}
+	}
+	p.key = key
+	return p
+}
+
+func (ti *treeIndex) releaseProbe(p *keyIndex) {
+	p.key = nil
+	ti.probes.Put(p)
+}
+
+// lookupLocked finds key; the write lock is held.
+func (ti *treeIndex) lookupLocked(key []byte) (*keyIndex, bool) {
+	ti.wprobe.key = key
+	ki, ok := ti.tree.Get(&ti.wprobe)
+	ti.wprobe.key = nil
+	return ki, ok
 }
 
 func lessKeyIndex(a, b *keyIndex) bool { return bytes.Compare(a.key, b.key) < 0 }
@@ -27,8 +57,11 @@ func isFromKey(end []byte) bool {
 func (ti *treeIndex) Put(key []byte, rev Revision) {
 	ti.mu.Lock()
 	defer ti.mu.Unlock()
-	probe := keyIndex{key: key}
-	ki, ok := ti.tree.Get(&probe)
+	ti.putLocked(key, rev)
+}
+
+func (ti *treeIndex) putLocked(key []byte, rev Revision) {
+	ki, ok := ti.lookupLocked(key)
 	if !ok {
 		ki = &keyIndex{key: append([]byte(nil), key...)}
 		ki.put(rev)
@@ -38,11 +71,28 @@ func (ti *treeIndex) Put(key []byte, rev Revision) {
 	ki.put(rev)
 }
 
+// GetPut is Get(key, rev.Main) followed by Put(key, rev) in one lookup:
+// it returns the key's creation revision and version before the put (err
+// ErrRevisionNotFound when it was not alive).
+func (ti *treeIndex) GetPut(key []byte, rev Revision) (created Revision, ver int64, err error) {
+	ti.mu.Lock()
+	defer ti.mu.Unlock()
+	ki, ok := ti.lookupLocked(key)
+	if !ok {
+		ki = &keyIndex{key: append([]byte(nil), key...)}
+		ki.put(rev)
+		ti.tree.ReplaceOrInsert(ki)
+		return Revision{}, 0, ErrRevisionNotFound
+	}
+	_, created, ver, err = ki.get(rev.Main)
+	ki.put(rev)
+	return created, ver, err
+}
+
 func (ti *treeIndex) Tombstone(key []byte, rev Revision) error {
 	ti.mu.Lock()
 	defer ti.mu.Unlock()
-	probe := keyIndex{key: key}
-	ki, ok := ti.tree.Get(&probe)
+	ki, ok := ti.lookupLocked(key)
 	if !ok {
 		return ErrRevisionNotFound
 	}
@@ -52,8 +102,9 @@ func (ti *treeIndex) Tombstone(key []byte, rev Revision) error {
 func (ti *treeIndex) Get(key []byte, atRev int64) (mod, created Revision, ver int64, err error) {
 	ti.mu.RLock()
 	defer ti.mu.RUnlock()
-	probe := keyIndex{key: key}
-	ki, ok := ti.tree.Get(&probe)
+	probe := ti.probe(key)
+	ki, ok := ti.tree.Get(probe)
+	ti.releaseProbe(probe)
 	if !ok {
 		return Revision{}, Revision{}, 0, ErrRevisionNotFound
 	}
@@ -65,9 +116,10 @@ func (ti *treeIndex) Get(key []byte, atRev int64) (mod, created Revision, ver in
 func (ti *treeIndex) visit(key, end []byte, atRev int64, fn func(ki *keyIndex, mod, created Revision, ver int64) bool) {
 	ti.mu.RLock()
 	defer ti.mu.RUnlock()
+	probe := ti.probe(key)
+	defer ti.releaseProbe(probe)
 	if end == nil {
-		probe := keyIndex{key: key}
-		if ki, ok := ti.tree.Get(&probe); ok {
+		if ki, ok := ti.tree.Get(probe); ok {
 			if mod, c, v, err := ki.get(atRev); err == nil {
 				fn(ki, mod, c, v)
 			}
@@ -75,8 +127,7 @@ func (ti *treeIndex) visit(key, end []byte, atRev int64, fn func(ki *keyIndex, m
 		return
 	}
 	fromKey := isFromKey(end)
-	probe := keyIndex{key: key}
-	ti.tree.AscendGreaterOrEqual(&probe, func(ki *keyIndex) bool {
+	ti.tree.AscendGreaterOrEqual(probe, func(ki *keyIndex) bool {
 		if !fromKey && bytes.Compare(ki.key, end) >= 0 {
 			return false
 		}
@@ -88,11 +139,10 @@ func (ti *treeIndex) visit(key, end []byte, atRev int64, fn func(ki *keyIndex, m
 	})
 }
 
-// Revisions returns the modification revisions of up to limit (0: all) keys
-// alive at atRev and the total number of such keys (counted past the limit
-// only when withTotal is set, as etcd).
-func (ti *treeIndex) Revisions(key, end []byte, atRev int64, limit int, withTotal bool) ([]Revision, int) {
-	var revs []Revision
+// Revisions appends to revs the modification revisions of up to limit (0:
+// all) keys alive at atRev and returns them with the total number of such
+// keys (counted past the limit only when withTotal is set, as etcd).
+func (ti *treeIndex) Revisions(revs []Revision, key, end []byte, atRev int64, limit int, withTotal bool) ([]Revision, int) {
 	total := 0
 	ti.visit(key, end, atRev, func(_ *keyIndex, mod, _ Revision, _ int64) bool {
 		if limit > 0 && len(revs) >= limit {

@@ -62,8 +62,13 @@ func FuzzIndex(f *testing.F) {
 				m.ops = append(m.ops, modelOp{key: key, rev: Revision{Main: rev}})
 				alive[key] = true
 				if c&0x8 != 0 {
+					// GetPut answers as Get at the revision, before the put.
 					k2 := fmt.Sprintf("k%d", (c>>3)&0x7)
-					ti.Put([]byte(k2), Revision{Main: rev, Sub: 1})
+					_, created, ver, ok := m.get(k2, rev)
+					gc, gv, err := ti.GetPut([]byte(k2), Revision{Main: rev, Sub: 1})
+					if ok != (err == nil) || (ok && (created != gc || ver != gv)) {
+						t.Fatalf("GetPut %s@%d: %v %d %v; model %v %d %v", k2, rev, gc, gv, err, created, ver, ok)
+					}
 					m.ops = append(m.ops, modelOp{key: k2, rev: Revision{Main: rev, Sub: 1}})
 					alive[k2] = true
 				}

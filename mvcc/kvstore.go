@@ -54,6 +54,9 @@ type Store struct {
 	sched  *fifo
 	hashes hashStorage
 
+	// rangeScratch pools the temporary space of multi-key ranges.
+	rangeScratch sync.Pool
+
 	// notifier, when set (by the watchable store), sees every write
 	// transaction's changes before they become visible.
 	notifier notifier

@@ -72,32 +72,41 @@ func rangeKeys(ctx context.Context, s *Store, tx backend.UnsafeReader, key, end 
 		})
 		return &RangeResult{KVs: kvs, Count: total, Rev: curRev}, nil
 	}
-	revs, total := s.idx.Revisions(key, end, rev, int(ro.Limit), ro.WithTotalCount)
+	if end == nil {
+		return rangeOne(s, tx, key, rev, curRev), nil
+	}
+	sc := s.getRangeScratch()
+	defer s.putRangeScratch(sc)
+	revs, total := s.idx.Revisions(sc.revs[:0], key, end, rev, int(ro.Limit), ro.WithTotalCount)
+	sc.revs = revs
 	if len(revs) == 0 {
 		return &RangeResult{Count: total, Rev: curRev}, nil
 	}
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("mvcc: range: %w", ctx.Err())
+	}
 	// One allocation for the structs, one for the pointers, one for all the
-	// bytes; keys and values alias the copied bytes.
+	// bytes; keys and values alias the copied bytes. The revision keys and
+	// the raw values are scratch space, reused across ranges.
 	vals := make([]mvccpb.KeyValue, len(revs))
 	kvs := make([]*mvccpb.KeyValue, len(revs))
-	var raw [][]byte
-	if len(revs) == 1 {
-		var keyBuf [MarkedRevBytesLen]byte
-		raw = [][]byte{tx.UnsafeGet(backend.Key, AppendRevisionKey(keyBuf[:0], revs[0], false))}
-	} else {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("mvcc: range: %w", ctx.Err())
-		}
-		keyArena := make([]byte, 0, len(revs)*RevBytesLen)
-		keys := make([][]byte, len(revs))
-		for i, r := range revs {
-			off := len(keyArena)
-			keyArena = AppendRevisionKey(keyArena, r, false)
-			keys[i] = keyArena[off:len(keyArena):len(keyArena)]
-		}
-		raw = keys // reuse: each key is replaced by its value
-		tx.UnsafeGetMany(backend.Key, keys, raw)
+	keyArena := sc.keyArena[:0]
+	if n := len(revs) * RevBytesLen; cap(keyArena) < n {
+		keyArena = make([]byte, 0, n)
 	}
+	if cap(sc.keys) < len(revs) {
+		sc.keys = make([][]byte, len(revs))
+	}
+	keys := sc.keys[:len(revs)]
+	sc.keys = keys
+	for i, r := range revs {
+		off := len(keyArena)
+		keyArena = AppendRevisionKey(keyArena, r, false)
+		keys[i] = keyArena[off:len(keyArena):len(keyArena)]
+	}
+	sc.keyArena = keyArena
+	raw := keys // reuse: each key is replaced by its value
+	tx.UnsafeGetMany(backend.Key, keys, raw)
 	size := 0
 	for i, v := range raw {
 		if v == nil {
@@ -124,6 +133,11 @@ type storeTxnWrite struct {
 	beginRev int64
 	firstRev int64
 	changes  []*mvccpb.KeyValue
+	// first and firstChanges hold the first change, so that a transaction
+	// of one write (the common case) allocates neither for it; watchers
+	// may keep the change after End.
+	first        mvccpb.KeyValue
+	firstChanges [1]*mvccpb.KeyValue
 }
 
 // Write begins a write transaction. Its writes share revision Rev()+1.
@@ -159,18 +173,19 @@ func (tw *storeTxnWrite) Put(key, value []byte, lease int64) int64 {
 	rev := tw.beginRev + 1
 	created, ver := rev, int64(0)
 	oldLease := NoLease
-	if _, c, v, err := s.idx.Get(key, rev); err == nil {
+	idxRev := Revision{Main: rev, Sub: int64(len(tw.changes))}
+	// One index lookup reads the key's state at rev and records the put.
+	if c, v, err := s.idx.GetPut(key, idxRev); err == nil {
 		created, ver = c.Main, v
 		if s.le != nil {
 			oldLease = s.le.GetLease(string(key))
 		}
 	}
-	idxRev := Revision{Main: rev, Sub: int64(len(tw.changes))}
-	kv := &mvccpb.KeyValue{Key: key, Value: value, CreateRevision: created, ModRevision: rev, Version: ver + 1, Lease: lease}
+	kv := tw.newChange()
+	kv.Key, kv.Value, kv.CreateRevision, kv.ModRevision, kv.Version, kv.Lease = key, value, created, rev, ver+1, lease
 	bk, bv := encodeRevisionKV(idxRev, false, kv)
 	tw.tx.UnsafeSeqPut(backend.Key, bk, bv)
-	s.idx.Put(key, idxRev)
-	tw.changes = append(tw.changes, kv)
+	tw.addChange(kv)
 	s.killPoint("put/after-write")
 	if s.le == nil || oldLease == lease {
 		return rev
@@ -202,13 +217,14 @@ func (tw *storeTxnWrite) DeleteRange(key, end []byte) (int64, int64) {
 func (tw *storeTxnWrite) delete(key []byte) {
 	s := tw.s
 	idxRev := Revision{Main: tw.beginRev + 1, Sub: int64(len(tw.changes))}
-	kv := &mvccpb.KeyValue{Key: key}
+	kv := tw.newChange()
+	kv.Key = key
 	bk, bv := encodeRevisionKV(idxRev, true, kv)
 	tw.tx.UnsafeSeqPut(backend.Key, bk, bv)
 	if err := s.idx.Tombstone(key, idxRev); err != nil {
 		panic(fmt.Sprintf("mvcc: tombstone of %q: %v", key, err))
 	}
-	tw.changes = append(tw.changes, kv)
+	tw.addChange(kv)
 	if s.le != nil {
 		if id := s.le.GetLease(string(key)); id != NoLease {
 			if err := s.le.Detach(id, string(key)); err != nil {
@@ -216,6 +232,21 @@ func (tw *storeTxnWrite) delete(key []byte) {
 			}
 		}
 	}
+}
+
+// newChange returns an empty KeyValue for the next change.
+func (tw *storeTxnWrite) newChange() *mvccpb.KeyValue {
+	if len(tw.changes) == 0 {
+		return &tw.first
+	}
+	return &mvccpb.KeyValue{}
+}
+
+func (tw *storeTxnWrite) addChange(kv *mvccpb.KeyValue) {
+	if len(tw.changes) == 0 {
+		tw.changes = tw.firstChanges[:0]
+	}
+	tw.changes = append(tw.changes, kv)
 }
 
 // End makes the writes visible: the revision advances when anything changed.

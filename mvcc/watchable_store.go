@@ -277,9 +277,12 @@ func (ws *WatchableStore) deliver(w *watcher, rev int64, evs []*mvccpb.Event) {
 	if w.send(r) {
 		return
 	}
+	// Only a response kept for a victim goes to the heap: r itself stays on
+	// the stack, no allocation per watcher and event.
+	victim := r
 	ws.synced.remove(w)
 	w.state = stateVictim
-	w.victim = &r
+	w.victim = &victim
 	ws.victims[w] = struct{}{}
 	ws.victimsTotal.Add(1)
 	ws.kickSync()

@@ -66,6 +66,10 @@ func BenchmarkStoreRange(b *testing.B) {
 		s.Put(benchKey(i), benchValue, 0)
 	}
 	s.Commit()
+	ks := make([][]byte, keys)
+	for i := range ks {
+		ks[i] = benchKey(i)
+	}
 	ctx := context.Background()
 	for _, n := range []int{1, 100} {
 		b.Run(fmt.Sprintf("keys=%d", n), func(b *testing.B) {
@@ -75,9 +79,9 @@ func BenchmarkStoreRange(b *testing.B) {
 				k := i % (keys - n)
 				var end []byte
 				if n > 1 {
-					end = benchKey(k + n)
+					end = ks[k+n]
 				}
-				r, err := s.Range(ctx, benchKey(k), end, RangeOptions{})
+				r, err := s.Range(ctx, ks[k], end, RangeOptions{})
 				if err != nil || len(r.KVs) != n {
 					b.Fatalf("range: %d keys, %v", len(r.KVs), err)
 				}
