@@ -142,8 +142,11 @@ func (a *Applier) applyRange(ctx context.Context, r *pb.InternalRaftRequest) *Re
 }
 
 func (a *Applier) applyPut(ctx context.Context, r *pb.InternalRaftRequest) *Result {
-	resp, err := Put(ctx, a.kv, a.lessor, r.Put)
-	return &Result{Resp: resp, Err: err}
+	x := newPutResult()
+	if err := putInto(ctx, a.kv, a.lessor, r.Put, x.Resp.(*pb.PutResponse)); err != nil {
+		return &Result{Err: err}
+	}
+	return x
 }
 
 func (a *Applier) applyDeleteRange(ctx context.Context, r *pb.InternalRaftRequest) *Result {

@@ -60,7 +60,8 @@ func rangeIn(ctx context.Context, rv mvcc.ReadView, r *pb.RangeRequest, totalCou
 	}
 	kvs := filterKVs(rr.KVs, r)
 	sortKVs(kvs, r)
-	resp := &pb.RangeResponse{Header: &pb.ResponseHeader{Revision: rr.Rev}, Count: int64(rr.Count)}
+	resp := newRangeResponse()
+	resp.Header.Revision, resp.Count = rr.Rev, int64(rr.Count)
 	if r.Limit > 0 && int64(len(kvs)) > r.Limit {
 		kvs = kvs[:r.Limit]
 		resp.More = true
@@ -124,13 +125,23 @@ func sortKVs(kvs []*mvccpb.KeyValue, r *pb.RangeRequest) {
 
 // Put applies p in its own write transaction.
 func Put(ctx context.Context, kv mvcc.KV, le lease.Lessor, p *pb.PutRequest) (*pb.PutResponse, error) {
+	resp := newPutResponse()
+	if err := putInto(ctx, kv, le, p, resp); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// putInto is Put writing into resp, whose Header is set.
+func putInto(ctx context.Context, kv mvcc.KV, le lease.Lessor, p *pb.PutRequest, resp *pb.PutResponse) error {
 	tw := kv.Write(ctx)
 	defer tw.End()
 	prev, err := checkPut(ctx, tw, le, p)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return put(tw, p, prev), nil
+	fillPut(tw, p, prev, resp)
+	return nil
 }
 
 // checkPut validates p against the state and returns the previous value
@@ -164,7 +175,13 @@ func prevKV(ctx context.Context, rv mvcc.ReadView, p *pb.PutRequest) (*mvccpb.Ke
 }
 
 func put(tw mvcc.TxnWrite, p *pb.PutRequest, prev *mvccpb.KeyValue) *pb.PutResponse {
-	resp := &pb.PutResponse{Header: &pb.ResponseHeader{}}
+	resp := newPutResponse()
+	fillPut(tw, p, prev, resp)
+	return resp
+}
+
+// fillPut writes p and fills resp, whose Header is set.
+func fillPut(tw mvcc.TxnWrite, p *pb.PutRequest, prev *mvccpb.KeyValue, resp *pb.PutResponse) {
 	val, leaseID := p.Value, p.Lease
 	if p.IgnoreValue {
 		val = prev.Value
@@ -176,7 +193,6 @@ func put(tw mvcc.TxnWrite, p *pb.PutRequest, prev *mvccpb.KeyValue) *pb.PutRespo
 		resp.PrevKv = prev
 	}
 	resp.Header.Revision = tw.Put(p.Key, val, leaseID)
-	return resp
 }
 
 // DeleteRange applies d in its own write transaction.
