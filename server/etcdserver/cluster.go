@@ -26,8 +26,7 @@ const learnerReadyPercent = 0.9
 
 // IsLearner tells whether this member is a learner.
 func (s *EtcdServer) IsLearner() bool {
-	m := s.members.Member(s.id)
-	return m != nil && m.IsLearner
+	return s.members.IsLearner(s.id)
 }
 
 // MemberList lists the members; with linearizable it first waits for a

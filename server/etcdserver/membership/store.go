@@ -148,6 +148,15 @@ func (s *Store) Member(id uint64) *Member {
 	return nil
 }
 
+// IsLearner tells whether id is a learner member (without the copy Member
+// makes: it is asked on every request).
+func (s *Store) IsLearner(id uint64) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	m, ok := s.m[id]
+	return ok && m.IsLearner
+}
+
 // IsRemoved tells whether id was removed from the cluster.
 func (s *Store) IsRemoved(id uint64) bool {
 	s.mu.RLock()
