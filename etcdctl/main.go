@@ -5,13 +5,9 @@ package main
 import (
 	"os"
 
-	"github.com/spf13/cobra"
-
 	"github.com/etcdgo/etcd/etcdctl/v3/ctl"
 )
 
 func main() {
-	// etcd's etcdctl accepts unambiguous command prefixes ("etcdctl memb list").
-	cobra.EnablePrefixMatching = true
 	os.Exit(ctl.Main(os.Args, ctl.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}))
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,18 +40,16 @@ type app struct {
 // Main runs etcdctl with args (args[0] is the program name) and returns
 // the process exit code.
 func Main(args []string, stdio Stdio) int {
+	// etcd's etcdctl accepts unambiguous command prefixes ("etcdctl memb
+	// list"); the setting is cobra's, process-wide.
+	cobra.EnablePrefixMatching = true
 	a := &app{Stdio: stdio, osArgs: args}
 	a.display = &simplePrinter{w: stdio.Out, errw: stdio.Err}
 	root := a.newRootCommand()
 	root.SetArgs(args[1:])
 	root.SetIn(stdio.In)
+	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
-	// cobra writes help to Out and the usage that follows a flag error to
-	// Out-or-stderr; leave Out unset for the real stdout so that usage
-	// goes to stderr as etcd's does.
-	if f, ok := stdio.Out.(*os.File); !ok || f != os.Stdout {
-		root.SetOut(stdio.Out)
-	}
 	err := root.Execute()
 	if err == nil {
 		return ExitSuccess
@@ -63,16 +60,35 @@ func Main(args []string, stdio Stdio) int {
 		}
 		return e.Code
 	}
-	// cobra has printed its own error (bad flag, unknown command).
+	// cobra has printed "Error: …" (bad flag, bad arguments, unknown
+	// command); after a bad flag or bad arguments the command's usage
+	// follows on stderr.
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(stdio.Err, ue.cmd.UsageString())
+	}
 	return ExitError
 }
 
-// NewRootCommand returns etcdctl's command tree writing to stdio; Main is
-// the usual entry point.
-func NewRootCommand(stdio Stdio) *cobra.Command {
-	a := &app{Stdio: stdio, osArgs: os.Args}
-	a.display = &simplePrinter{w: stdio.Out, errw: stdio.Err}
-	return a.newRootCommand()
+// usageError is a bad flag or bad arguments of cmd: Main prints cmd's
+// usage after the error. cobra would print it itself, but to the command's
+// Out when one is set, which is stdout.
+type usageError struct {
+	cmd *cobra.Command
+	err error
+}
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// withUsage wraps an Args validator's errors in usageError.
+func withUsage(args cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, a []string) error {
+		if err := args(cmd, a); err != nil {
+			return &usageError{cmd: cmd, err: err}
+		}
+		return nil
+	}
 }
 
 func (a *app) newRootCommand() *cobra.Command {
@@ -80,7 +96,12 @@ func (a *app) newRootCommand() *cobra.Command {
 		Use:        cliName,
 		Short:      cliDescription,
 		SuggestFor: []string{"etcdctl"},
+		// Main prints the usage after a usageError.
+		SilenceUsage: true,
 	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &usageError{cmd: cmd, err: err}
+	})
 	addGlobalFlags(root.PersistentFlags())
 	_ = root.RegisterFlagCompletionFunc("write-out", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"fields", "json", "protobuf", "simple", "table"}, cobra.ShellCompDirectiveDefault
@@ -138,5 +159,3 @@ func run(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, 
 
 // errSilentExit ends a run with code and prints nothing more.
 func errSilentExit(code int) error { return exitErr(code, nil) }
-
-var _ = errors.New

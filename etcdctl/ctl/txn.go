@@ -2,6 +2,7 @@ package ctl
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -65,12 +66,12 @@ Refer to https://github.com/etcd-io/etcd/blob/main/etcdctl/README.md#txn-options
 			return err
 		}
 		prompt("success requests (get, put, del):")
-		thenOps, err := readOps(r, a.In, a.Err)
+		thenOps, err := readOps(cmd.Context(), r, a.In, a.Err)
 		if err != nil {
 			return err
 		}
 		prompt("failure requests (get, put, del):")
-		elseOps, err := readOps(r, a.In, a.Err)
+		elseOps, err := readOps(cmd.Context(), r, a.In, a.Err)
 		if err != nil {
 			return err
 		}
@@ -110,13 +111,14 @@ func readCompares(r *bufio.Reader) ([]clientv3.Cmp, error) {
 	return readLines(r, parseCompare)
 }
 
-func readOps(r *bufio.Reader, stdin io.Reader, usage io.Writer) ([]clientv3.Op, error) {
-	return readLines(r, func(line string) (*clientv3.Op, error) { return parseRequest(line, stdin, usage) })
+func readOps(ctx context.Context, r *bufio.Reader, stdin io.Reader, stderr io.Writer) ([]clientv3.Op, error) {
+	return readLines(r, func(line string) (*clientv3.Op, error) { return parseRequest(ctx, line, stdin, stderr) })
 }
 
 // parseRequest parses one "put|get|del …" line of a txn with the flags of
-// the put, get and del commands.
-func parseRequest(line string, stdin io.Reader, usage io.Writer) (*clientv3.Op, error) {
+// the put, get and del commands. Usage after a bad flag, and del's warning
+// about a range, go to stderr; ctx cuts that warning's delay short.
+func parseRequest(ctx context.Context, line string, stdin io.Reader, stderr io.Writer) (*clientv3.Op, error) {
 	args, err := argify(line)
 	if err != nil {
 		return nil, err
@@ -126,30 +128,42 @@ func parseRequest(line string, stdin io.Reader, usage io.Writer) (*clientv3.Op, 
 	}
 	var op clientv3.Op
 	var opErr error
+	ran := false
 	pf, gf, df := &putFlags{}, &getFlags{}, &delFlags{}
 	put, get, del := newPutCommandFlags(pf), newGetCommandFlags(gf), newDelCommandFlags(df)
 	put.RunE = func(cmd *cobra.Command, args []string) error {
 		key, val, opts, err := pf.op(args, stdin)
-		op, opErr = clientv3.OpPut(key, val, opts...), err
+		if err == nil {
+			op = clientv3.OpPut(key, val, opts...)
+		}
+		ran, opErr = true, err
 		return nil
 	}
 	get.RunE = func(cmd *cobra.Command, args []string) error {
 		key, opts, err := gf.op(args)
-		op, opErr = clientv3.OpGet(key, opts...), err
+		if err == nil {
+			op = clientv3.OpGet(key, opts...)
+		}
+		ran, opErr = true, err
 		return nil
 	}
 	del.RunE = func(cmd *cobra.Command, args []string) error {
-		key, opts, err := df.op(cmd.Context(), args, io.Discard)
-		op, opErr = clientv3.OpDelete(key, opts...), err
+		key, opts, err := df.op(cmd.Context(), args, stderr)
+		if err == nil {
+			op = clientv3.OpDelete(key, opts...)
+		}
+		ran, opErr = true, err
 		return nil
 	}
 	// As in etcdctl, a bad flag prints the sub-command's usage on stderr.
 	root := &cobra.Command{SilenceErrors: true}
-	root.SetOut(usage)
-	root.SetErr(usage)
+	root.SetOut(stderr)
+	root.SetErr(stderr)
 	root.AddCommand(put, get, del)
 	root.SetArgs(args)
-	if err := root.Execute(); err != nil {
+	// "help put" or "put --help" print help and run nothing (etcd's
+	// etcdctl then waits forever for the request): not a request.
+	if err := root.ExecuteContext(ctx); err != nil || !ran {
 		return nil, fmt.Errorf("invalid txn request: %s", line)
 	}
 	if opErr != nil {
@@ -172,6 +186,12 @@ func parseCompare(line string) (*clientv3.Cmp, error) {
 	if serr != nil {
 		return nil, fmt.Errorf("malformed comparison: %s (%w)", line, serr)
 	}
+	// etcd's etcdctl panics on another operator.
+	switch op {
+	case "=", "!=", ">", "<":
+	default:
+		return nil, fmt.Errorf("malformed comparison: %s (unknown operator %s)", line, op)
+	}
 	var (
 		cmp clientv3.Cmp
 		v   int64
@@ -193,7 +213,11 @@ func parseCompare(line string) (*clientv3.Cmp, error) {
 	case "val", "value":
 		cmp = clientv3.Compare(clientv3.Value(key), op, val)
 	case "lease":
-		cmp = clientv3.Compare(clientv3.LeaseValue(key), op, val)
+		// A lease ID in hex, as etcdctl takes them everywhere (etcd's
+		// etcdctl panics on any lease comparison).
+		if v, err = strconv.ParseInt(val, 16, 64); err == nil {
+			cmp = clientv3.Compare(clientv3.LeaseValue(key), op, clientv3.LeaseID(v))
+		}
 	default:
 		return nil, fmt.Errorf("malformed comparison: %s (unknown target %s)", line, target)
 	}

@@ -173,6 +173,8 @@ func steps() []step {
 		step{name: "txn_bad_flag", args: []string{"txn"}, stdin: "\nget foo --frob\n\n\n"},
 		step{name: "txn_eof", args: []string{"txn"}, stdin: "mod(\"foo\") > \"0\"\n"},
 		step{name: "txn_args", args: []string{"txn", "x"}},
+		// a range delete without --range warns and waits 2s, in a txn too
+		step{name: "txn_del_range", args: []string{"txn"}, stdin: "ver(\"nokey\") > \"5\"\n\ndel r/0 r/2\n\n\n"},
 	)
 
 	// del
