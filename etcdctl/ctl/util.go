@@ -42,10 +42,7 @@ func hexID(id uint64) string { return strconv.FormatUint(id, 16) }
 // single-quoted (literal), or bare.
 var argsRegexp = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'[^']*'|[^'"\s]\S*[^'"\s]?`)
 
-// argify splits a txn or interactive-watch line into arguments. A
-// single-quoted word loses its quotes; etcd's etcdctl v3.7 cuts it by the
-// number of words on the line instead (and panics when that is longer), a
-// bug no script can rely on.
+// argify splits a txn or interactive-watch line into arguments.
 func argify(s string) ([]string, error) {
 	args := argsRegexp.FindAllString(s, -1)
 	for i, a := range args {
