@@ -1,6 +1,7 @@
 package etcdserver
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -239,11 +240,14 @@ func (r *raftNode) handleReady(rd raft.Ready) bool {
 	// A leader sends before persisting, so that followers write the
 	// same entries while it does (raft thesis §10.2.1). This is safe
 	// because raft counts the leader's own acknowledgment only in
-	// Advance, after the entries below are on disk. A follower must
-	// persist before it acknowledges.
-	lead := r.isLeader
-	if lead {
-		r.transport.Send(rd.Messages)
+	// Advance, after the entries below are on disk. Responses that vouch
+	// for this member's log or vote wait for the disk, whoever sends
+	// them; a follower sends everything after persisting.
+	after := rd.Messages
+	if r.isLeader {
+		var early []*raftpb.Message
+		early, after = splitAfterAppend(rd.Messages)
+		r.transport.Send(early)
 	}
 	if !raft.IsEmptySnap(rd.Snapshot) {
 		if err := r.saveSnapshot(rd.Snapshot); err != nil {
@@ -264,9 +268,7 @@ func (r *raftNode) handleReady(rd raft.Ready) bool {
 	if rd.HardState != nil {
 		_ = r.storage.SetHardState(rd.HardState)
 	}
-	if !lead {
-		r.transport.Send(rd.Messages)
-	}
+	r.transport.Send(after)
 	for _, rs := range rd.ReadStates {
 		select {
 		case r.readStatec <- rs:
@@ -294,4 +296,29 @@ func (r *raftNode) stop() {
 		close(r.stopc)
 	}
 	<-r.donec
+}
+
+// splitAfterAppend separates the messages that may leave before the Ready
+// is persisted from those that must wait for it: appends, vote and append
+// responses (raft queues the latter as "after append" messages).
+func splitAfterAppend(msgs []*raftpb.Message) (early, after []*raftpb.Message) {
+	if !slices.ContainsFunc(msgs, afterAppend) {
+		return msgs, nil // the usual case: nothing to hold back
+	}
+	for _, m := range msgs {
+		if afterAppend(m) {
+			after = append(after, m)
+		} else {
+			early = append(early, m)
+		}
+	}
+	return early, after
+}
+
+func afterAppend(m *raftpb.Message) bool {
+	switch m.GetType() {
+	case raftpb.MsgAppResp, raftpb.MsgVoteResp, raftpb.MsgPreVoteResp:
+		return true
+	}
+	return false
 }
