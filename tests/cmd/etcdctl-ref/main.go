@@ -6,7 +6,7 @@
 //
 // Regenerate the goldens with it (see tests/etcdctl/doc.go):
 //
-//	go test ./tests/etcdctl -run TestGolden -update
+//	go test ./tests/etcdctl -update
 package main
 
 import (
