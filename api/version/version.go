@@ -14,6 +14,10 @@ var (
 	MinClusterVersion = "3.0.0"
 	// APIVersion is Version's major.minor.
 	APIVersion = Cluster(Version)
+	// StorageVersion is the schema version of the data, written to the
+	// backend's meta bucket and reported by Status and /version: etcd 3.7
+	// uses its cluster version, major.minor.0.
+	StorageVersion = APIVersion + ".0"
 
 	// ProjectVersion is this project's own release number, set at build
 	// time with -ldflags "-X github.com/etcdgo/etcd/api/v3/version.ProjectVersion=…".

@@ -11,6 +11,7 @@ import (
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 	"github.com/etcdgo/etcd/api/v3/membershippb"
+	"github.com/etcdgo/etcd/api/v3/version"
 	"go.etcd.io/raft/v3"
 	"go.etcd.io/raft/v3/raftpb"
 	"go.uber.org/zap"
@@ -111,6 +112,11 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 		be.Close()
 		return nil, fmt.Errorf("database file (index %d) does not match with snapshot (index %d)", idx, snapIdx)
 	}
+	// etcd records the schema version of the data in the meta bucket
+	// (tools such as etcdutl snapshot status read it there).
+	tx.Lock()
+	tx.UnsafePut(backend.Meta, backend.MetaStorageVersionKey, []byte(version.StorageVersion))
+	tx.Unlock()
 	// Leases load before the KV store, which attaches its keys to them.
 	lb := &indexedBackend{be: be}
 	leases := lease.NewStore(lease.StoreConfig{Backend: lb, MinTTL: minLeaseTTL(cfg.ElectionTicks, time.Duration(cfg.TickMs)*time.Millisecond), Logger: lg})

@@ -17,8 +17,8 @@ type maintenanceServer struct {
 }
 
 // StorageVersion is the data schema version reported by Status and
-// /version: etcd 3.7 reports its cluster version, major.minor.0.
-var StorageVersion = version.Cluster(version.Version) + ".0"
+// /version.
+var StorageVersion = version.StorageVersion
 
 func (m *maintenanceServer) Status(ctx context.Context, r *pb.StatusRequest) (*pb.StatusResponse, error) {
 	resp := &pb.StatusResponse{

@@ -206,6 +206,7 @@ func TestSnapshotSave(t *testing.T) {
 		Revision  int64  `json:"revision"`
 		TotalKey  int    `json:"totalKey"`
 		TotalSize int64  `json:"totalSize"`
+		Version   string `json:"version"`
 	}
 	if err := json.Unmarshal(out, &st); err != nil {
 		t.Fatalf("etcdutl snapshot status: %v\n%s", err, out)
@@ -213,6 +214,10 @@ func TestSnapshotSave(t *testing.T) {
 	wantRev := int64(keys + 2) // 300 puts and one delete after revision 1
 	if st.Revision != wantRev || st.TotalKey != keys-1 {
 		t.Fatalf("etcdutl snapshot status %s: want revision %d, %d keys", out, wantRev, keys-1)
+	}
+	// The storage version etcd keeps in the meta bucket.
+	if st.Version != "3.7.0" {
+		t.Fatalf("etcdutl snapshot status %s: version %q, want 3.7.0", out, st.Version)
 	}
 
 	restored := e2e.NewProcess(t, e2e.Config{DataDir: filepath.Join(t.TempDir(), "restored.etcd")})
