@@ -3,6 +3,7 @@ package embed
 import (
 	"context"
 	"net"
+	"time"
 
 	"github.com/etcdgo/etcd/api/v3/v3electionpb"
 	"github.com/etcdgo/etcd/api/v3/v3lockpb"
@@ -31,6 +32,7 @@ func (e *Etcd) grpcConfig(reg ...func(*grpc.Server)) v3rpc.Config {
 	return v3rpc.Config{
 		MaxRequestBytes: e.Config.MaxRequestBytes, MaxTxnOps: e.Config.MaxTxnOps, Logger: e.lg,
 		WatchProgressNotifyInterval: e.Config.WatchProgressNotifyInterval, Register: reg,
+		ElectionTimeout: time.Duration(e.Config.ElectionMs) * time.Millisecond,
 	}
 }
 

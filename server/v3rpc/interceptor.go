@@ -55,14 +55,29 @@ func unaryInterceptor(s Server) grpc.UnaryServerInterceptor {
 // snapshotMethod is the one stream a learner serves.
 const snapshotMethod = "/etcdserverpb.Maintenance/Snapshot"
 
-func streamInterceptor(s Server) grpc.StreamServerInterceptor {
+// streamInterceptor refuses what a learner does not serve and, when the
+// client requires a leader, streams while there is none; such a stream is
+// also ended with "no leader" once the member has had no leader for three
+// election timeouts, so that a client watching through a partitioned
+// member moves to another (Kubernetes watches this way).
+func streamInterceptor(s Server, mon *leaderMonitor) grpc.StreamServerInterceptor {
 	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
 		if isLearner(s) && info.FullMethod != snapshotMethod {
 			return rpctypes.ErrGRPCNotSupportedForLearner
 		}
-		if requireLeader(ss.Context()) && s.Leader() == 0 {
+		if !requireLeader(ss.Context()) {
+			return handler(srv, ss)
+		}
+		if s.Leader() == 0 {
 			return rpctypes.ErrGRPCNoLeader
 		}
-		return handler(srv, ss)
+		ls, done := mon.add(ss)
+		err := handler(srv, ls)
+		lost := ls.ctx.Err() != nil && ss.Context().Err() == nil
+		done()
+		if lost {
+			return rpctypes.ErrGRPCNoLeader
+		}
+		return err
 	}
 }

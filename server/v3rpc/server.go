@@ -55,6 +55,9 @@ type Config struct {
 	// WatchProgressNotifyInterval is etcd's --watch-progress-notify-interval
 	// (0: 10 minutes).
 	WatchProgressNotifyInterval time.Duration
+	// ElectionTimeout is the member's election timeout (0: etcd's default,
+	// 1s); streams requiring a leader end after three without one.
+	ElectionTimeout time.Duration
 	// Register adds more services (lock, election) to the gRPC server.
 	Register []func(*grpc.Server)
 }
@@ -76,7 +79,7 @@ func NewServer(s Server, cfg Config, opts ...grpc.ServerOption) *grpc.Server {
 		grpc.MaxSendMsgSize(math.MaxInt32),
 		grpc.MaxConcurrentStreams(math.MaxUint32),
 		grpc.ChainUnaryInterceptor(unaryInterceptor(s)),
-		grpc.ChainStreamInterceptor(streamInterceptor(s)),
+		grpc.ChainStreamInterceptor(streamInterceptor(s, newLeaderMonitor(s, cfg.ElectionTimeout))),
 	}, opts...)
 	gs := grpc.NewServer(opts...)
 	h := &header{s: s}

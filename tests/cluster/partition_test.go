@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -30,8 +31,29 @@ func TestPartitionedMinority(t *testing.T) {
 	if _, err := cli.Put(ctx, "p", "before"); err != nil {
 		t.Fatal(err)
 	}
+	// Watches through the soon-isolated member: one requires a leader.
+	wctx, wcancel := context.WithCancel(context.Background())
+	defer wcancel()
+	needLeader := mcli.Watch(clientv3.WithRequireLeader(wctx), "w")
+	plain := mcli.Watch(wctx, "w")
 	c.Isolate(minority)
 	t.Logf("isolated leader %s", minority.Name)
+
+	// Without a leader for three election timeouts the member ends the
+	// watch that requires one, with etcd's error; the other stays.
+	select {
+	case resp, ok := <-needLeader:
+		if !ok || !errors.Is(resp.Err(), rpctypes.ErrNoLeader) {
+			t.Fatalf("watch requiring a leader ended with %v (open %v), want %v", resp.Err(), ok, rpctypes.ErrNoLeader)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("watch requiring a leader still open 30s after the member lost its leader")
+	}
+	select {
+	case resp, ok := <-plain:
+		t.Fatalf("plain watch ended: %v (open %v)", resp.Err(), ok)
+	default:
+	}
 
 	// The majority elects a new leader and commits.
 	eventually(t, 30*time.Second, "write through the majority", func() error {
