@@ -23,25 +23,23 @@ type Codec struct{}
 // Name implements encoding.CodecV2.
 func (Codec) Name() string { return Name }
 
-// Marshal implements encoding.CodecV2. Large messages are written into a
-// buffer from grpc's pool, which grpc frees once the bytes are sent.
+// Marshal implements encoding.CodecV2. The bytes of a generated message
+// live in a buffer of grpc's pool (a slab shared by small messages, see
+// carver), which grpc frees once it has written them; an empty message is
+// an empty slice.
 func (Codec) Marshal(v any) (mem.BufferSlice, error) {
 	if m, ok := v.(vtMessage); ok {
 		size := m.SizeVT()
-		if mem.IsBelowBufferPoolingThreshold(size) {
-			buf := make([]byte, size)
-			if _, err := m.MarshalToSizedBufferVT(buf); err != nil {
-				return nil, err
-			}
-			return mem.BufferSlice{mem.SliceBuffer(buf)}, nil
+		if size == 0 {
+			return nil, nil
 		}
-		pool := mem.DefaultBufferPool()
-		buf := pool.Get(size)
-		if _, err := m.MarshalToSizedBufferVT((*buf)[:size]); err != nil {
-			pool.Put(buf)
+		c := carvers.Get().(*carver)
+		defer carvers.Put(c)
+		buf, err := c.marshal(m, size)
+		if err != nil {
 			return nil, err
 		}
-		return mem.BufferSlice{mem.NewBuffer(buf, pool)}, nil
+		return c.slice(buf), nil
 	}
 	pm, ok := v.(proto.Message)
 	if !ok {

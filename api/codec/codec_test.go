@@ -88,3 +88,17 @@ func BenchmarkMarshalRangeResponse(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkMarshalWatchResponse is a watch response of one put of a
+// 256-byte value, freed as grpc frees it after the write.
+func BenchmarkMarshalWatchResponse(b *testing.B) {
+	m := watchResponse(256)
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := Codec{}.Marshal(m)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d.Free()
+	}
+}
