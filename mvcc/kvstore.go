@@ -40,6 +40,7 @@ type Store struct {
 	cfg StoreConfig
 	lg  *zap.Logger
 	le  Lessor
+	m   *storeMetrics
 
 	// mu is read-held by transactions and write-held to change the compact
 	// revision and to swap the backend.
@@ -82,13 +83,13 @@ func NewStore(b *backend.Backend, le Lessor, cfg StoreConfig) (*Store, error) {
 	if lg == nil {
 		lg = zap.NewNop()
 	}
-	s := &Store{cfg: cfg, lg: lg, le: le, b: b}
+	s := &Store{cfg: cfg, lg: lg, le: le, b: b, m: newStoreMetrics(cfg.Registerer)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.restore(); err != nil {
 		return nil, err
 	}
-	s.registerMetrics(cfg.Registerer)
+	s.registerGauges(cfg.Registerer)
 	return s, nil
 }
 

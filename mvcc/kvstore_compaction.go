@@ -92,13 +92,22 @@ func (s *Store) compactLocked(rev int64) (<-chan struct{}, error) {
 func (s *Store) physicalCompact(ctx context.Context, b *backend.Backend, rev, prev int64) (KeyValueHash, error) {
 	start := time.Now()
 	keep := s.idx.Compact(rev)
+	s.m.indexCompactionPauseMs.Observe(float64(time.Since(start) / time.Millisecond))
 	s.killPoint("compact/index")
 	end := binary.BigEndian.AppendUint64(nil, uint64(rev+1))
 	last := RevisionKey(Revision{}, false)
 	h := newKVHasher(prev, rev, keep)
 	limit := s.cfg.CompactionBatchLimit
 	deleted := 0
+	dbStart := time.Now()
+	defer func() {
+		s.m.dbCompactionTotalMs.Observe(float64(time.Since(dbStart) / time.Millisecond))
+		s.m.dbCompactionKeys.Add(float64(deleted))
+		s.m.dbCompactionLast.Set(float64(time.Now().Unix()))
+	}()
 	for {
+		// A batch pauses writers from taking the lock to its commit.
+		batchStart := time.Now()
 		tx := b.BatchTx()
 		tx.Lock()
 		keys, vals := tx.UnsafeRange(backend.Key, last, end, int64(limit))
@@ -114,6 +123,7 @@ func (s *Store) physicalCompact(ctx context.Context, b *backend.Backend, rev, pr
 		if len(keys) < limit {
 			unsafeSetCompactRev(tx, backend.FinishedCompactKey, rev)
 			tx.Unlock()
+			s.m.dbCompactionPauseMs.Observe(float64(time.Since(batchStart) / time.Millisecond))
 			s.killPoint("compact/finished")
 			s.lg.Info("finished scheduled compaction", zap.Int64("compact-revision", rev),
 				zap.Duration("took", time.Since(start)), zap.Int("number-of-keys-compacted", deleted))
@@ -122,6 +132,7 @@ func (s *Store) physicalCompact(ctx context.Context, b *backend.Backend, rev, pr
 		tx.Unlock()
 		last = RevisionKey(Revision{Main: r.Main, Sub: r.Sub + 1}, false)
 		b.ForceCommit()
+		s.m.dbCompactionPauseMs.Observe(float64(time.Since(batchStart) / time.Millisecond))
 		s.killPoint("compact/batch")
 		t := time.NewTimer(s.cfg.CompactionSleepInterval)
 		select {

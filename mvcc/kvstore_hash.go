@@ -4,6 +4,7 @@ import (
 	"hash"
 	"hash/crc32"
 	"sync"
+	"time"
 
 	"github.com/etcdgo/etcd/mvcc/v3/backend"
 )
@@ -61,6 +62,7 @@ func (k *kvHasher) sum() KeyValueHash {
 // stores with the same history give the same hash. It returns the hash, the
 // current revision, and ErrCompacted/ErrFutureRev for revisions out of range.
 func (s *Store) HashByRev(rev int64) (KeyValueHash, int64, error) {
+	start := time.Now()
 	s.mu.RLock()
 	s.revMu.RLock()
 	compactRev, currentRev := s.compactMainRev, s.currentRev
@@ -85,7 +87,21 @@ func (s *Store) HashByRev(rev int64) (KeyValueHash, int64, error) {
 		h.write(k, v)
 		return nil
 	})
+	s.m.hashRevSec.Observe(time.Since(start).Seconds())
 	return h.sum(), currentRev, err
+}
+
+// Hash hashes every bucket of the backend but the keys ignores selects
+// (etcd's Maintenance.Hash), and returns the current revision with it.
+func (s *Store) Hash(ignores func(bucket, key []byte) bool) (uint32, int64, error) {
+	start := time.Now()
+	s.mu.RLock()
+	b := s.b
+	s.mu.RUnlock()
+	h, err := b.Hash(ignores)
+	rev := s.Rev()
+	s.m.hashSec.Observe(time.Since(start).Seconds())
+	return h, rev, err
 }
 
 // Hashes returns the hashes computed by the latest compactions (newest last).

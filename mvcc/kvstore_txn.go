@@ -16,6 +16,7 @@ type storeTxnRead struct {
 	rtx      backend.ReadTx
 	firstRev int64
 	rev      int64
+	n        txnCounts
 }
 
 // Read begins a read transaction at the current revision. It does not wait
@@ -33,9 +34,11 @@ func (s *Store) Read(ctx context.Context) TxnRead {
 func (tr *storeTxnRead) FirstRev() int64 { return tr.firstRev }
 func (tr *storeTxnRead) Rev() int64      { return tr.rev }
 func (tr *storeTxnRead) Range(ctx context.Context, key, end []byte, ro RangeOptions) (*RangeResult, error) {
+	tr.n.ranges++
 	return rangeKeys(ctx, tr.s, tr.tx, key, end, tr.rev, tr.firstRev, ro)
 }
 func (tr *storeTxnRead) End() {
+	tr.s.m.add(&tr.n)
 	tr.rtx.RUnlock()
 	tr.s.mu.RUnlock()
 }
@@ -133,6 +136,7 @@ type storeTxnWrite struct {
 	beginRev int64
 	firstRev int64
 	changes  []*mvccpb.KeyValue
+	n        txnCounts
 	// first and firstChanges hold the first change, so that a transaction
 	// of one write (the common case) allocates neither for it; watchers
 	// may keep the change after End.
@@ -165,11 +169,14 @@ func (tw *storeTxnWrite) readRev() int64 {
 }
 
 func (tw *storeTxnWrite) Range(ctx context.Context, key, end []byte, ro RangeOptions) (*RangeResult, error) {
+	tw.n.ranges++
 	return rangeKeys(ctx, tw.s, tw.tx, key, end, tw.readRev(), tw.firstRev, ro)
 }
 
 func (tw *storeTxnWrite) Put(key, value []byte, lease int64) int64 {
 	s := tw.s
+	tw.n.puts++
+	tw.n.putBytes += len(key) + len(value)
 	rev := tw.beginRev + 1
 	created, ver := rev, int64(0)
 	oldLease := NoLease
@@ -204,6 +211,7 @@ func (tw *storeTxnWrite) Put(key, value []byte, lease int64) int64 {
 }
 
 func (tw *storeTxnWrite) DeleteRange(key, end []byte) (int64, int64) {
+	tw.n.deletes++
 	keys := tw.s.idx.Keys(key, end, tw.readRev())
 	for _, k := range keys {
 		tw.delete(k)
@@ -252,6 +260,7 @@ func (tw *storeTxnWrite) addChange(kv *mvccpb.KeyValue) {
 // End makes the writes visible: the revision advances when anything changed.
 func (tw *storeTxnWrite) End() {
 	s := tw.s
+	s.m.add(&tw.n)
 	if len(tw.changes) != 0 {
 		if n := s.notifier; n != nil {
 			n.lockNotify()

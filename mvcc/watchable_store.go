@@ -39,6 +39,11 @@ type WatchableStore struct {
 	// victimsTotal counts watchers parked because their channel was full.
 	victimsTotal atomic.Int64
 
+	// streams are the open watch streams and sentEvents the events sent
+	// to them so far (for the metrics), guarded by wmu.
+	streams    map[*watchStream]struct{}
+	sentEvents uint64
+
 	kick  chan struct{}
 	stopc chan struct{}
 	donec chan struct{}
@@ -101,6 +106,7 @@ func newWatchableStore(b *backend.Backend, le Lessor, cfg StoreConfig, loop bool
 		synced:   watcherGroup{keys: make(map[string]map[*watcher]struct{}), ranges: make(map[*watcher]struct{})},
 		unsynced: make(map[*watcher]struct{}),
 		victims:  make(map[*watcher]struct{}),
+		streams:  make(map[*watchStream]struct{}),
 		kick:     make(chan struct{}, 1),
 		stopc:    make(chan struct{}),
 		donec:    make(chan struct{}),
@@ -151,7 +157,27 @@ func (ws *WatchableStore) NewWatchStream() WatchStream {
 }
 
 func (ws *WatchableStore) newWatchStream(buf int) *watchStream {
-	return &watchStream{ws: ws, ch: make(chan WatchResponse, buf), watchers: make(map[WatchID]*watcher)}
+	s := &watchStream{ws: ws, ch: make(chan WatchResponse, buf), sent: make([]int32, buf), watchers: make(map[WatchID]*watcher)}
+	ws.wmu.Lock()
+	ws.streams[s] = struct{}{}
+	ws.wmu.Unlock()
+	return s
+}
+
+func (ws *WatchableStore) removeStream(s *watchStream) {
+	ws.wmu.Lock()
+	delete(ws.streams, s)
+	ws.wmu.Unlock()
+}
+
+// pendingEventsLocked counts the events sent to the streams that their
+// readers have not taken yet; wmu is held.
+func (ws *WatchableStore) pendingEventsLocked() uint64 {
+	var n uint64
+	for s := range ws.streams {
+		n += s.pendingEvents()
+	}
+	return n
 }
 
 func (ws *WatchableStore) kickSync() {
@@ -200,7 +226,7 @@ func (ws *WatchableStore) progress(w *watcher) {
 	}
 }
 
-func (ws *WatchableStore) progressAll(watchers map[WatchID]*watcher, ch chan WatchResponse) bool {
+func (ws *WatchableStore) progressAll(watchers map[WatchID]*watcher, s *watchStream) bool {
 	ws.wmu.Lock()
 	defer ws.wmu.Unlock()
 	for _, w := range watchers {
@@ -208,12 +234,7 @@ func (ws *WatchableStore) progressAll(watchers map[WatchID]*watcher, ch chan Wat
 			return false
 		}
 	}
-	select {
-	case ch <- WatchResponse{WatchID: InvalidWatchID, Revision: ws.Store.Rev()}:
-		return true
-	default:
-		return false
-	}
+	return s.send(WatchResponse{WatchID: InvalidWatchID, Revision: ws.Store.Rev()})
 }
 
 // lockNotify / notify / unlockNotify are called by the write transaction's

@@ -75,7 +75,7 @@ type watcher struct {
 	fromKey  bool
 	id       WatchID
 	fcs      []FilterFunc
-	ch       chan WatchResponse
+	stream   *watchStream
 	// minRev is the next revision to deliver.
 	minRev int64
 	// state: where the watcher is.
@@ -122,20 +122,20 @@ func (w *watcher) filter(evs []*mvccpb.Event) []*mvccpb.Event {
 	return out
 }
 
-// send tries a non-blocking send.
-func (w *watcher) send(r WatchResponse) bool {
-	select {
-	case w.ch <- r:
-		return true
-	default:
-		return false
-	}
-}
+// send tries a non-blocking send; the watchable store's mu is held.
+func (w *watcher) send(r WatchResponse) bool { return w.stream.send(r) }
 
 // watchStream implements WatchStream.
 type watchStream struct {
 	ws *WatchableStore
 	ch chan WatchResponse
+	// sent holds the event counts of the last cap(ch) responses sent, in a
+	// ring ending at head: the responses still in ch are the newest
+	// len(ch) of them, which tells how many events wait to be read. Both
+	// are guarded by the watchable store's mu, under which every send
+	// happens.
+	sent []int32
+	head uint64
 
 	mu       sync.Mutex
 	nextID   WatchID
@@ -166,7 +166,7 @@ func (s *watchStream) Watch(id WatchID, key, end []byte, startRev int64, fcs ...
 		fromKey: isFromKey(end),
 		id:      id,
 		fcs:     fcs,
-		ch:      s.ch,
+		stream:  s,
 	}
 	if end != nil {
 		w.end = append([]byte{}, end...)
@@ -201,7 +201,7 @@ func (s *watchStream) RequestProgress(id WatchID) {
 func (s *watchStream) RequestProgressAll() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.ws.progressAll(s.watchers, s.ch)
+	return s.ws.progressAll(s.watchers, s)
 }
 
 func (s *watchStream) Close() {
@@ -215,7 +215,36 @@ func (s *watchStream) Close() {
 		s.ws.cancel(w)
 		delete(s.watchers, id)
 	}
+	s.ws.removeStream(s)
 	close(s.ch)
+}
+
+// send tries a non-blocking send and records it; the watchable store's mu
+// is held.
+func (s *watchStream) send(r WatchResponse) bool {
+	select {
+	case s.ch <- r:
+	default:
+		return false
+	}
+	n := len(r.Events)
+	s.ws.sentEvents += uint64(n)
+	if len(s.sent) > 0 {
+		s.sent[s.head%uint64(len(s.sent))] = int32(n)
+		s.head++
+	}
+	return true
+}
+
+// pendingEvents counts the events of the responses still in the channel;
+// the watchable store's mu is held.
+func (s *watchStream) pendingEvents() uint64 {
+	k := uint64(min(len(s.ch), len(s.sent)))
+	var n uint64
+	for i := uint64(1); i <= k; i++ {
+		n += uint64(s.sent[(s.head-i)%uint64(len(s.sent))])
+	}
+	return n
 }
 
 func (s *watchStream) Rev() int64 { return s.ws.Rev() }

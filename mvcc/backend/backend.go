@@ -50,6 +50,8 @@ type Config struct {
 type view struct {
 	tx *bolt.Tx
 	wg sync.WaitGroup
+	// open counts the backend's open read transactions (see OpenReadTxN).
+	open *atomic.Int64
 	// buckets caches the transaction's buckets by Bucket.ID: bbolt
 	// allocates a handle per lookup in a read-only transaction, and
 	// read-only handles may be used by concurrent readers.
@@ -110,13 +112,24 @@ func (v *view) release(wait bool) {
 	}
 	if wait {
 		v.wg.Wait()
-		_ = v.tx.Rollback()
+		v.rollback()
 		return
 	}
 	go func() {
 		v.wg.Wait()
-		_ = v.tx.Rollback()
+		v.rollback()
 	}()
+}
+
+func (v *view) rollback() {
+	_ = v.tx.Rollback()
+	v.open.Add(-1)
+}
+
+// newView wraps a bbolt read transaction just begun.
+func (b *Backend) newView(tx *bolt.Tx) *view {
+	b.openReadTxs.Add(1)
+	return &view{tx: tx, open: &b.openReadTxs}
 }
 
 // Backend is a bbolt file with batched commits and non-blocking reads.
@@ -141,6 +154,8 @@ type Backend struct {
 	size      atomic.Int64
 	sizeInUse atomic.Int64
 	commits   atomic.Int64
+	// openReadTxs counts the read views not yet rolled back.
+	openReadTxs atomic.Int64
 
 	stopc  chan struct{}
 	donec  chan struct{}
@@ -206,7 +221,7 @@ func (b *Backend) openDB() error {
 		_ = db.Close()
 		return fmt.Errorf("backend: begin read tx: %w", err)
 	}
-	b.rview = &view{tx: rt}
+	b.rview = b.newView(rt)
 	b.rbuf.reset()
 	b.updateSize(b.batch.tx)
 	return nil
@@ -272,6 +287,10 @@ func (b *Backend) Size() int64 { return b.size.Load() }
 
 // SizeInUse is Size minus the free pages, as of the last commit.
 func (b *Backend) SizeInUse() int64 { return b.sizeInUse.Load() }
+
+// OpenReadTxN is the number of bbolt read transactions open: the current
+// read view and older ones that readers still hold.
+func (b *Backend) OpenReadTxN() int64 { return b.openReadTxs.Load() }
 
 // Commits is the number of bbolt commits so far.
 func (b *Backend) Commits() int64 { return b.commits.Load() }

@@ -176,6 +176,12 @@ func (t *batchTx) commitLocked(stop bool) {
 	}
 	b.killPoint("backend/after-commit")
 	b.commits.Add(1)
+	if m := b.cfg.Metrics; m != nil {
+		st := t.tx.Stats()
+		m.RebalanceSec.Observe(st.GetRebalanceTime().Seconds())
+		m.SpillSec.Observe(st.GetSpillTime().Seconds())
+		m.WriteSec.Observe(st.GetWriteTime().Seconds())
+	}
 	rt, err := b.db.Begin(false)
 	if err != nil {
 		panic(fmt.Errorf("backend: begin read tx: %w", err))
@@ -184,7 +190,7 @@ func (t *batchTx) commitLocked(stop bool) {
 		b.rmu.Lock()
 	}
 	old := b.rview
-	b.rview = &view{tx: rt}
+	b.rview = b.newView(rt)
 	b.rbuf.reset()
 	b.rmu.Unlock()
 	old.release(false)

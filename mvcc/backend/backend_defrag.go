@@ -127,7 +127,7 @@ func (b *Backend) reopenAfter(err error) error {
 	if e != nil {
 		panic(fmt.Errorf("backend: begin read tx: %w", e))
 	}
-	b.rview = &view{tx: rt}
+	b.rview = b.newView(rt)
 	return err
 }
 

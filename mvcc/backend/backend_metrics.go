@@ -8,9 +8,12 @@ import (
 
 // Metrics are the backend's prometheus metrics, with etcd's names.
 type Metrics struct {
-	CommitSec   prometheus.Histogram
-	DefragSec   prometheus.Histogram
-	SnapshotSec prometheus.Histogram
+	CommitSec prometheus.Histogram
+	// RebalanceSec, SpillSec and WriteSec are bbolt's own split of a
+	// commit (etcd_debugging_disk_backend_commit_*_duration_seconds).
+	RebalanceSec, SpillSec, WriteSec prometheus.Histogram
+	DefragSec                        prometheus.Histogram
+	SnapshotSec                      prometheus.Histogram
 	// DefragInflight is 1 while Defrag runs.
 	DefragInflight prometheus.Gauge
 }
@@ -22,6 +25,21 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		CommitSec: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: "etcd", Subsystem: "disk", Name: "backend_commit_duration_seconds",
 			Help:    "The latency distributions of commit called by backend.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
+		}),
+		RebalanceSec: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: "etcd_debugging", Subsystem: "disk", Name: "backend_commit_rebalance_duration_seconds",
+			Help:    "The latency distributions of commit.rebalance called by bboltdb backend.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
+		}),
+		SpillSec: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: "etcd_debugging", Subsystem: "disk", Name: "backend_commit_spill_duration_seconds",
+			Help:    "The latency distributions of commit.spill called by bboltdb backend.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
+		}),
+		WriteSec: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: "etcd_debugging", Subsystem: "disk", Name: "backend_commit_write_duration_seconds",
+			Help:    "The latency distributions of commit.write called by bboltdb backend.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
 		}),
 		DefragSec: prometheus.NewHistogram(prometheus.HistogramOpts{
@@ -41,6 +59,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	}
 	if reg != nil {
 		m.CommitSec = register(reg, m.CommitSec)
+		m.RebalanceSec = register(reg, m.RebalanceSec)
+		m.SpillSec = register(reg, m.SpillSec)
+		m.WriteSec = register(reg, m.WriteSec)
 		m.DefragSec = register(reg, m.DefragSec)
 		m.SnapshotSec = register(reg, m.SnapshotSec)
 		m.DefragInflight = register(reg, m.DefragInflight)
