@@ -16,7 +16,7 @@ FUZZ_TARGETS := $(shell cat .ci/fuzz-targets 2>/dev/null | grep -v '^\#')
 BIN := bin
 LDFLAGS := -X github.com/etcdgo/etcd/api/v3/version.GitSHA=$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
-.PHONY: all build test unit fuzz bench vet fmt-check genproto check-genproto sync-deps check-deps clean
+.PHONY: all build test unit fuzz bench vet fmt-check genproto check-genproto sync-deps tidy check-deps clean
 
 all: build
 
@@ -83,6 +83,12 @@ check-genproto: genproto
 ## sync-deps: raise every module's requirements to the workspace's versions,
 ## so that each third-party module is required at one version everywhere.
 sync-deps:
+	./scripts/sync-deps.sh
+
+## tidy: go mod tidy in every module (outside the workspace, our modules
+## replaced by their directories for the run), then sync-deps.
+tidy:
+	./scripts/tidy.sh
 	./scripts/sync-deps.sh
 
 clean:
