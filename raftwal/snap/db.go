@@ -31,7 +31,9 @@ func (s *Snapshotter) SaveDBFrom(r io.Reader, id uint64) (int64, error) {
 	}
 	n, err := io.Copy(f, r)
 	if err == nil {
+		fsyncStart := time.Now()
 		err = f.Sync()
+		s.m.DBFsynced(time.Since(fsyncStart))
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -56,6 +58,7 @@ func (s *Snapshotter) SaveDBFrom(r io.Reader, id uint64) (int64, error) {
 		return n, err
 	}
 	s.lg.Info("saved database snapshot to disk", zap.String("path", fn), zap.Int64("bytes", n), zap.Duration("took", time.Since(start)))
+	s.m.DBSaved(time.Since(start))
 	return n, nil
 }
 

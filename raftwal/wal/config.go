@@ -1,6 +1,8 @@
 package wal
 
 import (
+	"time"
+
 	"go.uber.org/zap"
 
 	"github.com/etcdgo/etcd/pkg/v3/fileutil"
@@ -21,13 +23,34 @@ type Config struct {
 	SegmentSizeBytes int64
 	// UnsafeNoFsync skips fsync, as etcd's --unsafe-no-fsync does.
 	UnsafeNoFsync bool
+	// Metrics receives the timings of writes and syncs; nil drops them.
+	Metrics Metrics
 }
+
+// Metrics receives the WAL's disk timings (the server exports them as
+// etcd's etcd_disk_wal_* metrics). Its methods are called with the WAL's
+// lock held and must be quick.
+type Metrics interface {
+	// Written reports one write of buffered records to the tail segment:
+	// how long it took and how many bytes it wrote.
+	Written(took time.Duration, bytes int)
+	// Synced reports one fdatasync of the tail segment.
+	Synced(took time.Duration)
+}
+
+type nopMetrics struct{}
+
+func (nopMetrics) Written(time.Duration, int) {}
+func (nopMetrics) Synced(time.Duration)       {}
 
 func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = zap.NewNop()
 	}
 	c.FS = fileutil.OrOS(c.FS)
+	if c.Metrics == nil {
+		c.Metrics = nopMetrics{}
+	}
 	if c.SegmentSizeBytes <= 0 {
 		c.SegmentSizeBytes = DefaultSegmentSizeBytes
 	}

@@ -126,7 +126,9 @@ func (w *WAL) flush() error {
 	if t == nil || t.f == nil {
 		return w.fail(errNoTail)
 	}
+	start := time.Now()
 	n, err := t.f.Write(w.enc.buf)
+	w.cfg.Metrics.Written(time.Since(start), n)
 	w.off += int64(n)
 	if err != nil {
 		return w.fail(err)
@@ -149,7 +151,9 @@ func (w *WAL) sync() error {
 	}
 	start := time.Now()
 	err := w.tail().f.Datasync()
-	if took := time.Since(start); took > warnSyncDuration {
+	took := time.Since(start)
+	w.cfg.Metrics.Synced(took)
+	if took > warnSyncDuration {
 		w.lg.Warn("slow fdatasync", zap.Duration("took", took), zap.Duration("expected-duration", warnSyncDuration))
 	}
 	return w.fail(err)
