@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.etcd.io/raft/v3"
 	"go.etcd.io/raft/v3/raftpb"
 	"go.uber.org/zap"
@@ -88,6 +89,8 @@ type raftNode struct {
 	donec chan struct{}
 	// fatal is called when persisting fails; the server must stop.
 	fatal func(error)
+	// leaderChanges counts the leaders seen (nil: not counted).
+	leaderChanges prometheus.Counter
 }
 
 func newRaftNode(lg *zap.Logger, id uint64, rn *raft.RawNode, st *raft.MemoryStorage, w *wal.WAL, tr Transport, tick time.Duration, cs *raftpb.ConfState) *raftNode {
@@ -229,6 +232,9 @@ func (r *raftNode) handleReady(rd raft.Ready) bool {
 		r.isLeader = rd.SoftState.RaftState == raft.StateLeader
 		old := r.lead.Swap(rd.SoftState.Lead)
 		if old != rd.SoftState.Lead {
+			if rd.SoftState.Lead != 0 && r.leaderChanges != nil {
+				r.leaderChanges.Inc()
+			}
 			r.lg.Info("raft leader changed", zap.String("local-member-id", idStr(r.id)),
 				zap.String("new-leader-id", idStr(rd.SoftState.Lead)), zap.Uint64("term", r.rn.BasicStatus().GetTerm()))
 		}
