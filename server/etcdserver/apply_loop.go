@@ -2,7 +2,9 @@ package etcdserver
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
+	"time"
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/raft/v3/raftpb"
@@ -19,6 +21,7 @@ import (
 // from the last snapshot) and is skipped.
 type applyLoop struct {
 	lg      *zap.Logger
+	m       *serverMetrics
 	be      *backend.Backend
 	ci      *consistentIndex
 	applier *apply.Applier
@@ -116,15 +119,37 @@ func (a *applyLoop) applyNormal(e *raftpb.Entry) {
 	if r.Header != nil {
 		id = r.Header.ID
 	}
+	start := time.Now()
 	if m := r.ClusterMemberAttrSet; m != nil {
 		a.members.SetAttributes(m.Member_ID, m.GetMemberAttributes().GetName(), m.GetMemberAttributes().GetClientUrls())
+		a.observe(&r, nil, start)
 		a.wait.Trigger(id, &apply.Result{})
 		return
 	}
 	if r.ClusterVersionSet != nil || r.DowngradeInfoSet != nil {
+		a.observe(&r, nil, start)
 		a.wait.Trigger(id, &apply.Result{})
 		return
 	}
 	res := a.applier.Apply(context.Background(), &r)
+	a.observe(&r, res.Err, start)
 	a.wait.Trigger(id, res)
 }
+
+// observe records the apply of r, begun at start: a compacted revision is
+// a success, as in etcd. An apply slower than warnApplyDuration is counted
+// and logged.
+func (a *applyLoop) observe(r *pb.InternalRaftRequest, err error, start time.Time) {
+	took := time.Since(start)
+	t := reqType(r)
+	a.m.observeApply(t, err == nil || errors.Is(err, mvcc.ErrCompacted), took)
+	if took > warnApplyDuration {
+		a.m.slowApplies.Inc()
+		a.lg.Warn("apply request took too long", zap.Duration("took", took), zap.Duration("expected-duration", warnApplyDuration),
+			zap.String("prefix", ""), zap.String("request", applyOpName(t)), zap.Error(err))
+	}
+}
+
+// warnApplyDuration is etcd's default --warning-apply-duration: applies
+// and local reads slower than this are logged and counted as slow.
+const warnApplyDuration = 100 * time.Millisecond

@@ -28,6 +28,8 @@ func (a *applyLoop) restoreSnapshot(sn *raftpb.Snapshot) {
 		return
 	}
 	r := a.restorer
+	a.m.snapshotApplying.Set(1)
+	defer a.m.snapshotApplying.Set(0)
 	a.lg.Info("applying snapshot", zap.Uint64("incoming-leader-snapshot-index", idx), zap.Uint64("current-applied-index", a.appliedIndex.Load()))
 	path, err := r.dbPath(idx)
 	if err != nil {

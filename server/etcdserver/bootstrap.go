@@ -32,8 +32,8 @@ type raftState struct {
 
 // bootstrapRaft opens the WAL (replaying it on top of the newest snapshot)
 // or, on first start, creates it with this member's and the cluster's IDs.
-func bootstrapRaft(cfg *Config, lg *zap.Logger, snaps snapStore) (*raftState, error) {
-	wcfg := wal.Config{Logger: lg, UnsafeNoFsync: cfg.UnsafeNoFsync, SegmentSizeBytes: cfg.WALSegmentSizeBytes}
+func bootstrapRaft(cfg *Config, lg *zap.Logger, snaps snapStore, wm wal.Metrics) (*raftState, error) {
+	wcfg := wal.Config{Logger: lg, UnsafeNoFsync: cfg.UnsafeNoFsync, SegmentSizeBytes: cfg.WALSegmentSizeBytes, Metrics: wm}
 	if wal.Exist(nil, cfg.walDir()) {
 		return restartRaft(cfg, lg, wcfg, snaps)
 	}

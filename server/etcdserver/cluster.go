@@ -189,7 +189,11 @@ func (s *EtcdServer) promoteMember(ctx context.Context, id uint64) ([]membership
 	if err != nil {
 		return nil, err
 	}
-	return s.configure(ctx, &raftpb.ConfChange{Type: raftpb.ConfChangeAddNode.Enum(), NodeId: proto.Uint64(id), Context: b})
+	ms, err := s.configure(ctx, &raftpb.ConfChange{Type: raftpb.ConfChangeAddNode.Enum(), NodeId: proto.Uint64(id), Context: b})
+	if err == nil {
+		s.m.learnerPromotes.Inc()
+	}
+	return ms, err
 }
 
 func (s *EtcdServer) isLearnerReady(ctx context.Context, id uint64) error {

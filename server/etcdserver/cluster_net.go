@@ -51,7 +51,7 @@ func (s *EtcdServer) initCluster(rs *raftState, snaps *snap.Snapshotter) {
 		OnRemoved:  s.stopRemoved,
 	})
 	s.cluster = &clusterNet{lg: s.lg, tr: tr, cid: s.cid, client: &http.Client{Timeout: 5 * time.Second}}
-	s.raft.transport = snapMerger{tr: tr, s: s}
+	s.raft.transport = newHeartbeatMonitor(snapMerger{tr: tr, s: s}, s.lg, time.Duration(s.cfg.TickMs)*time.Millisecond, s.m.heartbeatFailures)
 	s.raft.snaps = snaps
 	s.raft.aloneOK = func() bool {
 		for _, m := range s.members.VotingMembers() {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 )
 
@@ -54,6 +55,9 @@ type Config struct {
 	// Transport carries raft messages to peers (nil: single member).
 	Transport Transport
 	Logger    *zap.Logger
+	// Registerer receives the server's prometheus metrics, with etcd's
+	// names (nil: not exported).
+	Registerer prometheus.Registerer
 }
 
 // DefaultSnapshotCatchUpEntries is how many entries stay in the raft log

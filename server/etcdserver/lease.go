@@ -8,6 +8,7 @@ import (
 	"time"
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
 	"github.com/etcdgo/etcd/mvcc/v3"
@@ -57,6 +58,8 @@ type leaseRevoker struct {
 	revoke   func(ctx context.Context, id int64) error
 	stopc    <-chan struct{}
 	g        group
+	// expired counts the expired leases revoked.
+	expired prometheus.Counter
 }
 
 const maxPendingRevokes = 16
@@ -84,7 +87,10 @@ func (r *leaseRevoker) run() {
 				}
 				r.g.Go(func() {
 					defer func() { <-sem }()
-					if err := r.revoke(ctx, id); err != nil && !errors.Is(err, lease.ErrLeaseNotFound) {
+					err := r.revoke(ctx, id)
+					if err == nil {
+						r.expired.Inc()
+					} else if !errors.Is(err, lease.ErrLeaseNotFound) {
 						r.lg.Warn("failed to revoke lease", zap.String("lease-id", leaseIDStr(id)), zap.Error(err))
 					}
 				})
@@ -311,17 +317,17 @@ func (s *EtcdServer) forwardTimeToLive(r *pb.LeaseTimeToLiveRequest, resp **pb.L
 // wireLeases connects the lease store to the KV store (revocations delete
 // keys in one write transaction, which also sets the consistent index) and
 // builds the leader-side clock and the revoker.
-func (s *EtcdServer) wireLeases(lb *indexedBackend) {
+func (s *EtcdServer) wireLeases(lb *indexedBackend, lm *lease.Metrics) {
 	lb.loop = s.apply
 	kv := indexedKV{KV: s.kv, loop: s.apply}
 	s.leases.SetRangeDeleter(func() lease.TxnDelete { return kv.Write(context.Background()) })
-	pcfg := lease.PrimaryConfig{Store: s.leases, CheckpointInterval: s.cfg.LeaseCheckpointInterval, Logger: s.lg}
+	pcfg := lease.PrimaryConfig{Store: s.leases, CheckpointInterval: s.cfg.LeaseCheckpointInterval, Logger: s.lg, Metrics: lm}
 	if !s.cfg.DisableLeaseCheckpoint {
 		pcfg.Checkpointer = s.checkpointLeases
 	}
 	s.primary = lease.NewPrimary(pcfg)
 	s.revoker = &leaseRevoker{
-		lg: s.lg, expiredc: s.primary.ExpiredC(), isLeader: s.isLeader, stopc: s.stopc,
+		lg: s.lg, expiredc: s.primary.ExpiredC(), isLeader: s.isLeader, stopc: s.stopc, expired: s.m.leaseExpired,
 		revoke: func(ctx context.Context, id int64) error {
 			_, err := s.LeaseRevoke(ctx, &pb.LeaseRevokeRequest{ID: id})
 			return err

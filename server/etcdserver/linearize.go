@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.etcd.io/raft/v3"
 
 	"github.com/etcdgo/etcd/server/v3/etcdserver/errs"
@@ -39,6 +40,11 @@ type linearizer struct {
 	notifier *readNotifier
 	wakec    chan struct{}
 	stopc    <-chan struct{}
+
+	// slow counts answers to older rounds and rounds that timed out
+	// waiting for raft; failed counts rounds that timed out waiting for
+	// the apply (nil: not counted).
+	slow, failed prometheus.Counter
 }
 
 func newLinearizer(readc chan<- []byte, rs <-chan raft.ReadState, applied *indexWait, timeout time.Duration, stopc <-chan struct{}) *linearizer {
@@ -102,12 +108,14 @@ func (l *linearizer) round() error {
 		select {
 		case rs := <-l.readStatec:
 			if len(rs.RequestCtx) != 8 || binary.BigEndian.Uint64(rs.RequestCtx) != id {
+				inc(l.slow)
 				continue // an answer to an older round
 			}
 			select {
 			case <-l.applied.Wait(rs.Index):
 				return nil
 			case <-deadline.C:
+				inc(l.failed)
 				return errs.ErrTimeout
 			case <-l.stopc:
 				return errs.ErrStopped
@@ -118,9 +126,16 @@ func (l *linearizer) round() error {
 				return errs.ErrStopped
 			}
 		case <-deadline.C:
+			inc(l.slow)
 			return errs.ErrTimeout
 		case <-l.stopc:
 			return errs.ErrStopped
 		}
+	}
+}
+
+func inc(c prometheus.Counter) {
+	if c != nil {
+		c.Inc()
 	}
 }

@@ -35,11 +35,11 @@ func (s *EtcdServer) HashKV(ctx context.Context, rev int64) (*pb.HashKVResponse,
 
 // Hash hashes the whole backend, skipping the keys members differ on.
 func (s *EtcdServer) Hash(ctx context.Context) (*pb.HashResponse, error) {
-	h, err := s.be.Hash(backend.DefaultHashIgnores)
+	h, rev, err := s.kv.Hash(backend.DefaultHashIgnores)
 	if err != nil {
 		return nil, err
 	}
-	return &pb.HashResponse{Header: &pb.ResponseHeader{Revision: s.kv.Rev()}, Hash: h}, nil
+	return &pb.HashResponse{Header: &pb.ResponseHeader{Revision: rev}, Hash: h}, nil
 }
 
 // Defragment rewrites this member's backend file compactly. The backend

@@ -31,6 +31,7 @@ import (
 type EtcdServer struct {
 	cfg Config
 	lg  *zap.Logger
+	m   *serverMetrics
 
 	id, cid uint64
 
@@ -77,8 +78,9 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 	if err := os.MkdirAll(cfg.snapDir(), 0o700); err != nil {
 		return nil, fmt.Errorf("cannot access data directory: %w", err)
 	}
-	snaps := snap.New(snap.Config{Logger: lg}, cfg.snapDir())
-	rs, err := bootstrapRaft(&cfg, lg, snaps)
+	m := newServerMetrics(cfg.Registerer)
+	snaps := snap.New(snap.Config{Logger: lg, Metrics: m.snap}, cfg.snapDir())
+	rs, err := bootstrapRaft(&cfg, lg, snaps, m.wal)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +92,7 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 
 	ci := &consistentIndex{}
 	be, err := backend.Open(backend.Config{
-		Path: cfg.backendPath(), Logger: lg, Hooks: ci, UnsafeNoFsync: cfg.UnsafeNoFsync,
+		Path: cfg.backendPath(), Logger: lg, Hooks: ci, UnsafeNoFsync: cfg.UnsafeNoFsync, Metrics: backend.NewMetrics(cfg.Registerer),
 		BatchInterval: cfg.BackendBatchInterval, BatchLimit: cfg.BackendBatchLimit,
 	})
 	if err != nil {
@@ -119,8 +121,9 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 	tx.Unlock()
 	// Leases load before the KV store, which attaches its keys to them.
 	lb := &indexedBackend{be: be}
-	leases := lease.NewStore(lease.StoreConfig{Backend: lb, MinTTL: minLeaseTTL(cfg.ElectionTicks, time.Duration(cfg.TickMs)*time.Millisecond), Logger: lg})
-	kv, err := mvcc.NewWatchableStore(be, leases, mvcc.StoreConfig{Logger: lg})
+	lm := lease.NewMetrics(cfg.Registerer)
+	leases := lease.NewStore(lease.StoreConfig{Backend: lb, MinTTL: minLeaseTTL(cfg.ElectionTicks, time.Duration(cfg.TickMs)*time.Millisecond), Logger: lg, Metrics: lm})
+	kv, err := mvcc.NewWatchableStore(be, leases, mvcc.StoreConfig{Logger: lg, Registerer: cfg.Registerer})
 	if err != nil {
 		be.Close()
 		return nil, fmt.Errorf("failed to open mvcc store: %w", err)
@@ -133,7 +136,7 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 	}
 
 	s := &EtcdServer{
-		cfg: cfg, lg: lg, id: rs.id, cid: rs.cid, be: be, kv: kv, ci: ci,
+		cfg: cfg, lg: lg, m: m, id: rs.id, cid: rs.cid, be: be, kv: kv, ci: ci,
 		members: membership.NewStore(be), alarms: alarms, lessor: leases, leases: leases,
 		wait: newWaitRegistry(), reqIDs: newIDGenerator(rs.id, time.Now()),
 		readyc: make(chan struct{}), stopc: make(chan struct{}), donec: make(chan struct{}), errc: make(chan error, 1),
@@ -173,11 +176,12 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 	}
 	s.raft = newRaftNode(lg, rs.id, rn, rs.storage, rs.wal, cfg.Transport, time.Duration(cfg.TickMs)*time.Millisecond, cs)
 	s.raft.fatal = s.fatal
+	s.raft.leaderChanges = m.leaderChanges
 
-	s.apply = &applyLoop{lg: lg, be: be, ci: ci, members: s.members, wait: s.wait, applied: s.applied}
+	s.apply = &applyLoop{lg: lg, m: m, be: be, ci: ci, members: s.members, wait: s.wait, applied: s.applied}
 	s.apply.applier = apply.New(apply.Config{KV: indexedKV{KV: kv, loop: s.apply}, Lessor: s.lessor, Leases: leases, Alarms: alarms, Logger: lg,
 		Middlewares: []apply.Middleware{apply.NoSpace(func() bool { return alarms.Active(pb.AlarmType_NOSPACE) })}})
-	s.wireLeases(lb)
+	s.wireLeases(lb, lm)
 	s.apply.snaps = &snapshotter{
 		lg: lg, count: cfg.SnapshotCount, catchUp: cfg.SnapshotCatchUpEntries, be: be, storage: rs.storage,
 		wal: rs.wal, files: snaps, confState: s.raft.ConfState, snapIndex: rs.snapshot.GetMetadata().GetIndex(),
@@ -185,6 +189,8 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 	}
 	s.initCluster(rs, snaps)
 	s.reads = newLinearizer(s.raft.readc, s.raft.readStatec, s.applied, cfg.ReqTimeout(), s.stopc)
+	s.reads.slow, s.reads.failed = m.slowReadIndex, m.readIndexFailed
+	s.registerGauges(cfg.Registerer)
 	for _, m := range rs.members {
 		lg.Info("added member", zap.String("cluster-id", idStr(rs.cid)), zap.String("local-member-id", idStr(rs.id)),
 			zap.String("added-peer-id", idStr(m.ID)), zap.Strings("added-peer-peer-urls", m.PeerURLs))
@@ -298,8 +304,17 @@ func (s *EtcdServer) Members() []membership.Member { return s.members.Members() 
 // Config returns the server's configuration.
 func (s *EtcdServer) Config() Config { return s.cfg }
 
-// propose sends r through raft and waits for its apply result.
+// propose sends r through raft and waits for its apply result. A request
+// that went through raft counts as a success for the request duration
+// metric even when applying it failed, as in etcd.
 func (s *EtcdServer) propose(ctx context.Context, r *pb.InternalRaftRequest) (*apply.Result, error) {
+	start := time.Now()
+	res, err := s.proposeOnce(ctx, r)
+	s.m.observeRequest(reqType(r), err == nil || (res != nil && err == res.Err), start)
+	return res, err
+}
+
+func (s *EtcdServer) proposeOnce(ctx context.Context, r *pb.InternalRaftRequest) (*apply.Result, error) {
 	id := s.reqIDs.Next()
 	r.Header = &pb.RequestHeader{ID: id}
 	data, err := r.MarshalVT()
@@ -313,6 +328,7 @@ func (s *EtcdServer) propose(ctx context.Context, r *pb.InternalRaftRequest) (*a
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ReqTimeout())
 	defer cancel()
 	p := proposal{data: data, done: ctx.Done(), fail: func(err error) {
+		s.m.proposalsFailed.Inc()
 		if errors.Is(err, raft.ErrProposalDropped) {
 			err = errs.ErrNoLeader
 		}
@@ -321,11 +337,14 @@ func (s *EtcdServer) propose(ctx context.Context, r *pb.InternalRaftRequest) (*a
 	select {
 	case s.raft.propc <- p:
 	case <-ctx.Done():
+		s.m.proposalsFailed.Inc()
 		s.wait.Trigger(id, nil)
 		return nil, errs.ErrTimeout
 	case <-s.stopc:
 		return nil, errs.ErrStopped
 	}
+	s.m.proposalsPending.Inc()
+	defer s.m.proposalsPending.Dec()
 	select {
 	case x := <-ch:
 		res, _ := x.(*apply.Result)
@@ -334,6 +353,7 @@ func (s *EtcdServer) propose(ctx context.Context, r *pb.InternalRaftRequest) (*a
 		}
 		return res, res.Err
 	case <-ctx.Done():
+		s.m.proposalsFailed.Inc()
 		s.wait.Trigger(id, nil)
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return nil, ctx.Err()

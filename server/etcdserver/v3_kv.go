@@ -2,20 +2,38 @@ package etcdserver
 
 import (
 	"context"
+	"time"
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
+	"go.uber.org/zap"
 
 	"github.com/etcdgo/etcd/server/v3/etcdserver/apply"
 )
 
 // Range reads locally: after a ReadIndex round unless serializable.
-func (s *EtcdServer) Range(ctx context.Context, r *pb.RangeRequest) (*pb.RangeResponse, error) {
+func (s *EtcdServer) Range(ctx context.Context, r *pb.RangeRequest) (resp *pb.RangeResponse, err error) {
+	start := time.Now()
 	if !r.Serializable {
-		if err := s.reads.Wait(ctx); err != nil {
-			return nil, err
-		}
+		err = s.reads.Wait(ctx)
 	}
-	return apply.Range(ctx, s.kv, r)
+	if err == nil {
+		rstart := time.Now()
+		resp, err = apply.Range(ctx, s.kv, r)
+		s.m.observeRange(err == nil, time.Since(rstart))
+		s.checkSlowRead("read-only range ", start, err)
+	}
+	s.m.observeRequest(reqRange, err == nil, start)
+	return resp, err
+}
+
+// checkSlowRead counts and logs a local read slower than
+// warnApplyDuration, as etcd does.
+func (s *EtcdServer) checkSlowRead(prefix string, start time.Time, err error) {
+	if took := time.Since(start); took > warnApplyDuration {
+		s.m.slowApplies.Inc()
+		s.lg.Warn("apply request took too long", zap.Duration("took", took), zap.Duration("expected-duration", warnApplyDuration),
+			zap.String("prefix", prefix), zap.Error(err))
+	}
 }
 
 // Put writes through raft.
@@ -63,7 +81,11 @@ func (s *EtcdServer) Txn(ctx context.Context, r *pb.TxnRequest) (*pb.TxnResponse
 				return nil, err
 			}
 		}
-		return apply.Txn(ctx, s.lg, s.kv, s.lessor, r)
+		start := time.Now()
+		resp, err := apply.Txn(ctx, s.lg, s.kv, s.lessor, r)
+		s.checkSlowRead("read-only txn ", start, err)
+		s.m.observeRequest(reqReadonlyTxn, err == nil, start)
+		return resp, err
 	}
 	res, err := s.propose(ctx, &pb.InternalRaftRequest{Txn: r})
 	if err != nil {

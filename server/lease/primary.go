@@ -39,6 +39,8 @@ type PrimaryConfig struct {
 	// Now is the clock (nil: time.Now).
 	Now    func() time.Time
 	Logger *zap.Logger
+	// Metrics counts renewals (nil: not exported).
+	Metrics *Metrics
 }
 
 // Primary is the leader's lease clock. While promoted it keeps an expiry
@@ -52,6 +54,7 @@ type Primary struct {
 	retry    time.Duration
 	now      func() time.Time
 	lg       *zap.Logger
+	m        *Metrics
 
 	mu sync.Mutex
 	// demotec is non-nil while primary and closed on demotion.
@@ -71,7 +74,7 @@ type Primary struct {
 func NewPrimary(cfg PrimaryConfig) *Primary {
 	p := &Primary{
 		st: cfg.Store, cp: cfg.Checkpointer, interval: cfg.CheckpointInterval, retry: cfg.RetryInterval,
-		now: cfg.Now, lg: cfg.Logger,
+		now: cfg.Now, lg: cfg.Logger, m: cfg.Metrics,
 		expiry: map[int64]time.Time{}, expq: newDeadlines(), cpq: newDeadlines(),
 		expiredc: make(chan []int64, 16), stopc: make(chan struct{}),
 	}
@@ -86,6 +89,9 @@ func NewPrimary(cfg PrimaryConfig) *Primary {
 	}
 	if p.lg == nil {
 		p.lg = zap.NewNop()
+	}
+	if p.m == nil {
+		p.m = NewMetrics(nil)
 	}
 	cfg.Store.SetObserver(p)
 	return p
@@ -225,6 +231,7 @@ func (p *Primary) Renew(ctx context.Context, id int64) (int64, error) {
 	now := p.now()
 	p.setExpiry(id, now.Add(secs(l.TTL)))
 	p.scheduleCheckpoint(id, l.TTL, now)
+	p.m.Renewed.Inc()
 	return l.TTL, nil
 }
 

@@ -65,6 +65,8 @@ type StoreConfig struct {
 	// MinTTL is the smallest TTL a lease gets, in seconds.
 	MinTTL int64
 	Logger *zap.Logger
+	// Metrics counts grants and revocations (nil: not exported).
+	Metrics *Metrics
 }
 
 // Store is the replicated lease state. Every method that changes it is
@@ -73,6 +75,7 @@ type Store struct {
 	be     Backend
 	minTTL int64
 	lg     *zap.Logger
+	m      *Metrics
 
 	mu     sync.RWMutex
 	leases map[int64]*lease
@@ -85,9 +88,12 @@ type Store struct {
 // attached later, when the KV store is opened with this Store as its
 // lessor.
 func NewStore(cfg StoreConfig) *Store {
-	s := &Store{be: cfg.Backend, minTTL: cfg.MinTTL, lg: cfg.Logger}
+	s := &Store{be: cfg.Backend, minTTL: cfg.MinTTL, lg: cfg.Logger, m: cfg.Metrics}
 	if s.lg == nil {
 		s.lg = zap.NewNop()
+	}
+	if s.m == nil {
+		s.m = NewMetrics(nil)
 	}
 	s.load()
 	return s
@@ -153,6 +159,8 @@ func (s *Store) Grant(id, ttl int64) (int64, error) {
 	// Only the apply loop changes leases, so persisting outside the lock
 	// is safe; it keeps the lock order batch lock -> s.mu everywhere.
 	s.persist(record{ID: id, TTL: l.ttl})
+	s.m.Granted.Inc()
+	s.m.TTLs.Observe(float64(l.ttl))
 	if obs != nil {
 		obs.Granted(id, l.ttl, 0)
 	}
@@ -204,6 +212,7 @@ func (s *Store) Revoke(id int64) error {
 	if txn != nil {
 		txn.End()
 	}
+	s.m.Revoked.Inc()
 	if obs != nil {
 		obs.Revoked(id)
 	}
