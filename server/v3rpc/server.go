@@ -7,6 +7,7 @@ import (
 
 	"github.com/etcdgo/etcd/api/v3/codec"
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
@@ -60,6 +61,9 @@ type Config struct {
 	ElectionTimeout time.Duration
 	// Register adds more services (lock, election) to the gRPC server.
 	Register []func(*grpc.Server)
+	// Registerer receives the gRPC metrics, with etcd's names (nil: not
+	// exported). gRPC servers of one member share one Registerer.
+	Registerer prometheus.Registerer
 }
 
 // grpcOverheadBytes is the slack etcd allows above --max-request-bytes for
@@ -73,13 +77,14 @@ func NewServer(s Server, cfg Config, opts ...grpc.ServerOption) *grpc.Server {
 	if cfg.MaxRequestBytes > 0 && uint64(cfg.MaxRequestBytes)+grpcOverheadBytes < math.MaxInt32 {
 		maxRecv = int(cfg.MaxRequestBytes) + grpcOverheadBytes
 	}
+	m := newMetrics(cfg.Registerer)
 	opts = append([]grpc.ServerOption{
-		grpc.ForceServerCodecV2(codec.Codec{}),
+		grpc.ForceServerCodecV2(countingCodec{CodecV2: codec.Codec{}, m: m}),
 		grpc.MaxRecvMsgSize(maxRecv),
 		grpc.MaxSendMsgSize(math.MaxInt32),
 		grpc.MaxConcurrentStreams(math.MaxUint32),
-		grpc.ChainUnaryInterceptor(unaryInterceptor(s)),
-		grpc.ChainStreamInterceptor(streamInterceptor(s, newLeaderMonitor(s, cfg.ElectionTimeout))),
+		grpc.ChainUnaryInterceptor(m.unaryInterceptor(), unaryInterceptor(s)),
+		grpc.ChainStreamInterceptor(m.streamInterceptor(), streamInterceptor(s, newLeaderMonitor(s, cfg.ElectionTimeout))),
 	}, opts...)
 	gs := grpc.NewServer(opts...)
 	h := &header{s: s}
@@ -94,6 +99,7 @@ func NewServer(s Server, cfg Config, opts ...grpc.ServerOption) *grpc.Server {
 	for _, reg := range cfg.Register {
 		reg(gs)
 	}
+	m.initialize(gs)
 	return gs
 }
 
