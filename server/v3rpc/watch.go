@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
@@ -89,11 +90,15 @@ type watchStream struct {
 	wg     sync.WaitGroup
 }
 
+// watchOpts are a watcher's options, fixed at its creation.
 type watchOpts struct {
 	prevKV, fragment bool
-	// progress is true for progress_notify watchers; notified tells
-	// whether events went out since the last tick (no notification then).
-	progress, sentSinceTick bool
+	// progress is true for progress_notify watchers.
+	progress bool
+	// sentSinceTick tells whether events went out since the last progress
+	// tick (no notification then). The send loop sets it without the
+	// stream's lock.
+	sentSinceTick atomic.Bool
 }
 
 func (ws *watchServer) Watch(stream pb.Watch_WatchServer) error {
@@ -137,8 +142,13 @@ func (w *watchStream) close() {
 }
 
 func (w *watchStream) header(rev int64) *pb.ResponseHeader {
+	h := w.headerFields()
+	return &pb.ResponseHeader{ClusterId: h.clusterID, MemberId: h.memberID, RaftTerm: h.term, Revision: rev}
+}
+
+func (w *watchStream) headerFields() headerFields {
 	s := w.srv.s
-	return &pb.ResponseHeader{ClusterId: s.ClusterID(), MemberId: s.ID(), RaftTerm: s.Term(), Revision: rev}
+	return headerFields{clusterID: s.ClusterID(), memberID: s.ID(), term: s.Term()}
 }
 
 // ctrl queues a control response; false when the stream is closing.
@@ -258,9 +268,8 @@ func (w *watchStream) tickProgress() {
 		if !o.progress {
 			continue
 		}
-		if !o.sentSinceTick {
+		if !o.sentSinceTick.Swap(false) {
 			w.ms.RequestProgress(id)
 		}
-		o.sentSinceTick = false
 	}
 }

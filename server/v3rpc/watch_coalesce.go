@@ -12,6 +12,9 @@ const (
 	// coalesceBytes bounds the events merged into one response, well
 	// under any client's receive limit.
 	coalesceBytes = 64 << 10
+	// denseIDs bounds the watch IDs a coalescer finds by index rather than
+	// through a map (a stream's IDs count up from 0).
+	denseIDs = 1 << 12
 )
 
 // takeWaiting appends to batch the responses already waiting in ch, up to
@@ -31,51 +34,120 @@ func takeWaiting(batch []mvcc.WatchResponse, ch <-chan mvcc.WatchResponse) ([]mv
 	return batch, true
 }
 
-// coalesce merges the event responses of one watcher found in batch into
-// one response (at most maxBytes of events each), so that a stream behind
-// on many watchers sends one message per watcher instead of one per event
-// and watcher: fewer messages for the server to send and for the client to
-// read. A watch response may carry events of several revisions, as etcd's
-// catch-up responses do.
+// coalescer merges the event responses of one watcher found in a batch
+// into one response (at most maxBytes of events each), so that a stream
+// behind on many watchers sends one message per watcher instead of one per
+// event and watcher: fewer messages for the server to send and for the
+// client to read. A watch response may carry events of several revisions,
+// as etcd's catch-up responses do.
 //
 // Order is kept where it means something: each watcher's events stay in
 // order, and a response that is not plain events (a stream progress
 // notice, a compaction, a watcher's progress) is a barrier — everything
 // before it is sent before it, everything after it after it.
-func coalesce(batch []mvcc.WatchResponse, maxBytes int) []mvcc.WatchResponse {
+//
+// A coalescer belongs to one send loop and keeps its scratch space from
+// one batch to the next; the zero value is ready.
+type coalescer struct {
+	out []mvcc.WatchResponse
+	// open[i] describes out[i].
+	open []openResp
+	// dense[id] is 1 + the index in out of watcher id's response still
+	// taking events in the current segment (between barriers), 0 if none;
+	// sparse holds the IDs dense does not cover.
+	dense  []int32
+	sparse map[mvcc.WatchID]int
+}
+
+type openResp struct {
+	// size is the size of the events (-1: not computed yet).
+	size int
+	// owned tells whether the events slice is the coalescer's (merging into
+	// it is safe): the store shares a slice between watchers.
+	owned bool
+}
+
+// coalesce returns batch with the responses merged. The result is valid
+// until the next call; its user clears it after use, so that it holds no
+// events.
+func (c *coalescer) coalesce(batch []mvcc.WatchResponse, maxBytes int) []mvcc.WatchResponse {
 	if len(batch) < 2 {
 		return batch
 	}
-	out := make([]mvcc.WatchResponse, 0, len(batch))
-	// open maps a watcher to its response in out still taking events,
-	// within the current segment (between barriers).
-	open := map[mvcc.WatchID]int{}
-	size := map[mvcc.WatchID]int{}
-	merged := map[int]bool{}
+	c.out, c.open = c.out[:0], c.open[:0]
+	segment := 0
 	for _, mr := range batch {
 		if mr.WatchID == mvcc.InvalidWatchID || mr.CompactRevision != 0 || len(mr.Events) == 0 {
-			clear(open)
-			out = append(out, mr)
+			c.closeAll(segment)
+			c.out = append(c.out, mr)
+			c.open = append(c.open, openResp{})
+			segment = len(c.out)
 			continue
 		}
-		n := eventsSize(mr.Events)
-		if i, ok := open[mr.WatchID]; ok && size[mr.WatchID]+n <= maxBytes {
-			cur := &out[i]
-			if !merged[i] {
-				// The events slice may be shared with other watchers.
-				cur.Events = append(make([]*mvccpb.Event, 0, len(cur.Events)+len(mr.Events)), cur.Events...)
-				merged[i] = true
+		if i := c.find(mr.WatchID); i >= 0 {
+			o, cur := &c.open[i], &c.out[i]
+			if o.size < 0 {
+				o.size = eventsSize(cur.Events)
 			}
-			cur.Events = append(cur.Events, mr.Events...)
-			cur.Revision = max(cur.Revision, mr.Revision)
-			size[mr.WatchID] += n
+			if n := eventsSize(mr.Events); o.size+n <= maxBytes {
+				if !o.owned {
+					cur.Events = append(make([]*mvccpb.Event, 0, len(cur.Events)+len(mr.Events)), cur.Events...)
+					o.owned = true
+				}
+				cur.Events = append(cur.Events, mr.Events...)
+				cur.Revision = max(cur.Revision, mr.Revision)
+				o.size += n
+				continue
+			}
+		}
+		c.set(mr.WatchID, len(c.out))
+		c.out = append(c.out, mr)
+		c.open = append(c.open, openResp{size: -1})
+	}
+	c.closeAll(segment)
+	return c.out
+}
+
+// find returns the index in out of id's open response, or -1.
+func (c *coalescer) find(id mvcc.WatchID) int {
+	if id >= 0 && id < denseIDs {
+		if int(id) < len(c.dense) {
+			return int(c.dense[id]) - 1
+		}
+		return -1
+	}
+	if i, ok := c.sparse[id]; ok {
+		return i
+	}
+	return -1
+}
+
+func (c *coalescer) set(id mvcc.WatchID, i int) {
+	if id >= 0 && id < denseIDs {
+		if int(id) >= len(c.dense) {
+			c.dense = append(c.dense, make([]int32, int(id)+1-len(c.dense))...)
+		}
+		c.dense[id] = int32(i + 1)
+		return
+	}
+	if c.sparse == nil {
+		c.sparse = map[mvcc.WatchID]int{}
+	}
+	c.sparse[id] = i
+}
+
+// closeAll closes the open responses of out[from:].
+func (c *coalescer) closeAll(from int) {
+	for _, mr := range c.out[from:] {
+		id := mr.WatchID
+		if id >= 0 && id < denseIDs {
+			if int(id) < len(c.dense) {
+				c.dense[id] = 0
+			}
 			continue
 		}
-		open[mr.WatchID] = len(out)
-		size[mr.WatchID] = n
-		out = append(out, mr)
+		delete(c.sparse, id)
 	}
-	return out
 }
 
 func eventsSize(evs []*mvccpb.Event) int {

@@ -67,12 +67,43 @@ func TestCoalesce(t *testing.T) {
 		{"multi-event responses", []mvcc.WatchResponse{resp(1, 5, 6), resp(1, 7, 8)}, 1 << 20, "1:5,6,7,8@8"},
 		{"size limit starts a new response", []mvcc.WatchResponse{resp(1, 5), resp(1, 6), resp(1, 7)}, 2 * ev(5).SizeVT(), "1:5,6@6 1:7@7"},
 	}
+	// One coalescer for every case, as a send loop keeps one: nothing of a
+	// batch may leak into the next.
+	var c coalescer
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := show(coalesce(tt.in, tt.maxBytes)); got != tt.want {
+			if got := show(c.coalesce(tt.in, tt.maxBytes)); got != tt.want {
 				t.Errorf("coalesce = %s, want %s", got, tt.want)
 			}
 		})
+	}
+	// The same with IDs beyond those found by index.
+	for _, tt := range tests {
+		t.Run(tt.name+"/sparse", func(t *testing.T) {
+			in := make([]mvcc.WatchResponse, len(tt.in))
+			for i, r := range tt.in {
+				in[i] = r
+				if r.WatchID != mvcc.InvalidWatchID {
+					in[i].WatchID += denseIDs
+				}
+			}
+			want := strings.NewReplacer("1:", fmt.Sprintf("%d:", 1+denseIDs), "2:", fmt.Sprintf("%d:", 2+denseIDs), "C2@", fmt.Sprintf("C%d@", 2+denseIDs)).Replace(tt.want)
+			if got := show(c.coalesce(in, tt.maxBytes)); got != want {
+				t.Errorf("coalesce = %s, want %s", got, want)
+			}
+		})
+	}
+}
+
+// TestCoalesceReuse checks that a watcher open at the end of a batch is not
+// merged into from the next one.
+func TestCoalesceReuse(t *testing.T) {
+	var c coalescer
+	if got := show(c.coalesce([]mvcc.WatchResponse{resp(1, 5), resp(2, 5)}, 1<<20)); got != "1:5@5 2:5@5" {
+		t.Fatalf("first batch = %s", got)
+	}
+	if got := show(c.coalesce([]mvcc.WatchResponse{resp(3, 6), resp(1, 6)}, 1<<20)); got != "3:6@6 1:6@6" {
+		t.Fatalf("second batch = %s", got)
 	}
 }
 
@@ -83,7 +114,8 @@ func TestCoalesceKeepsSharedEvents(t *testing.T) {
 	shared[0] = ev(5)
 	a := mvcc.WatchResponse{WatchID: 1, Events: shared, Revision: 5}
 	b := mvcc.WatchResponse{WatchID: 2, Events: shared, Revision: 5}
-	out := coalesce([]mvcc.WatchResponse{a, resp(1, 6), b}, 1<<20)
+	var c coalescer
+	out := c.coalesce([]mvcc.WatchResponse{a, resp(1, 6), b}, 1<<20)
 	if got := show(out); got != "1:5,6@6 2:5@5" {
 		t.Fatalf("coalesce = %s", got)
 	}
@@ -101,8 +133,9 @@ func BenchmarkCoalesce(b *testing.B) {
 			in = append(in, mvcc.WatchResponse{WatchID: id, Events: evs, Revision: rev})
 		}
 	}
+	var c coalescer
 	b.ReportAllocs()
 	for b.Loop() {
-		coalesce(in, coalesceBytes)
+		clear(c.coalesce(in, coalesceBytes))
 	}
 }

@@ -11,15 +11,43 @@ import (
 	"github.com/etcdgo/etcd/mvcc/v3"
 )
 
-// sendLoop is the only writer of the gRPC stream. Responses of a watcher
-// whose creation has not been announced yet wait until it is, and a
-// stream-wide progress response waits behind them, so the client never
-// sees an event below a progress revision it was given.
-func (w *watchStream) sendLoop() {
-	announced := map[mvcc.WatchID]bool{}
-	pending := map[mvcc.WatchID][]*pb.WatchResponse{}
-	var heldProgress *pb.WatchResponse
+// sender is the state of a stream's send loop, the only writer of the
+// gRPC stream. Responses of a watcher whose creation has not been
+// announced yet wait until it is, and a stream-wide progress response
+// waits behind them, so the client never sees an event below a progress
+// revision it was given.
+type sender struct {
+	w *watchStream
+	// announced holds each watcher whose creation went out, with its
+	// options (nil: none left), read without the stream's lock: they do
+	// not change after the creation but for sentSinceTick.
+	announced map[mvcc.WatchID]*watchOpts
+	// pending holds the responses of watchers not announced yet.
+	pending map[mvcc.WatchID][]*pb.WatchResponse
+	// heldProgress is a stream-wide progress response waiting for pending
+	// ones to go out first.
+	heldProgress *pb.WatchResponse
 
+	batch []mvcc.WatchResponse
+	co    coalescer
+}
+
+// watchResp is a response and its header in one allocation.
+type watchResp struct {
+	resp pb.WatchResponse
+	hdr  pb.ResponseHeader
+}
+
+// headerFields are the parts of a header that do not depend on the
+// response.
+type headerFields struct{ clusterID, memberID, term uint64 }
+
+func (w *watchStream) sendLoop() {
+	s := &sender{
+		w:         w,
+		announced: map[mvcc.WatchID]*watchOpts{},
+		pending:   map[mvcc.WatchID][]*pb.WatchResponse{},
+	}
 	progress := time.NewTicker(w.srv.progressInterval())
 	defer progress.Stop()
 	retry := time.NewTicker(progressRetryInterval)
@@ -29,77 +57,15 @@ func (w *watchStream) sendLoop() {
 		for range w.ms.Chan() {
 		}
 	}()
-
-	// handle sends or holds one mvcc response; false ends the stream.
-	handle := func(mr mvcc.WatchResponse) bool {
-		resp := w.toResponse(mr)
-		if mr.WatchID == mvcc.InvalidWatchID {
-			if len(pending) > 0 {
-				heldProgress = resp
-				return true
-			}
-			return w.send(resp, false)
-		}
-		if mr.CompactRevision != 0 {
-			// The mvcc watcher is cancelled; drop it from the stream
-			// so that stream-wide progress is not held up by it.
-			_ = w.ms.Cancel(mr.WatchID)
-		}
-		if !announced[mr.WatchID] {
-			pending[mr.WatchID] = append(pending[mr.WatchID], resp)
-			return true
-		}
-		if !w.send(resp, w.fragmented(mr.WatchID)) {
-			return false
-		}
-		w.sent(mr)
-		if mr.CompactRevision != 0 {
-			w.forget(mr.WatchID)
-		}
-		return true
-	}
-	var batch []mvcc.WatchResponse
 	for {
 		select {
 		case mr, ok := <-w.ms.Chan():
-			if !ok {
-				return
-			}
-			batch, ok = takeWaiting(append(batch[:0], mr), w.ms.Chan())
-			for _, mr := range coalesce(batch, coalesceBytes) {
-				if !handle(mr) {
-					return
-				}
-			}
-			clear(batch)
-			if !ok {
+			if !ok || !s.responses(mr) {
 				return
 			}
 		case c, ok := <-w.ctrlc:
-			if !ok {
+			if !ok || !s.control(c) {
 				return
-			}
-			if !w.send(c, false) {
-				return
-			}
-			id := mvcc.WatchID(c.WatchId)
-			if c.Canceled && id != mvcc.InvalidWatchID {
-				delete(announced, id)
-				delete(pending, id)
-			} else if c.Created && id != mvcc.InvalidWatchID {
-				announced[id] = true
-				for _, r := range pending[id] {
-					if !w.send(r, w.fragmented(id)) {
-						return
-					}
-				}
-				delete(pending, id)
-			}
-			if heldProgress != nil && len(pending) == 0 {
-				if !w.send(heldProgress, false) {
-					return
-				}
-				heldProgress = nil
 			}
 		case <-progress.C:
 			w.tickProgress()
@@ -111,59 +77,135 @@ func (w *watchStream) sendLoop() {
 	}
 }
 
-// toResponse converts an mvcc response, reading previous values when the
-// watcher asked for them.
-func (w *watchStream) toResponse(mr mvcc.WatchResponse) *pb.WatchResponse {
-	w.mu.Lock()
-	o := w.opts[mr.WatchID]
-	prevKV := o != nil && o.prevKV
-	w.mu.Unlock()
-	evs := mr.Events
-	if prevKV && len(evs) > 0 {
-		evs = make([]*mvccpb.Event, len(mr.Events))
-		for i, e := range mr.Events {
-			ev := &mvccpb.Event{Type: e.Type, Kv: e.Kv}
-			if !(e.Type == mvccpb.Event_PUT && e.Kv.CreateRevision == e.Kv.ModRevision) {
-				rr, err := w.srv.s.Watchable().Range(context.Background(), e.Kv.Key, nil, mvcc.RangeOptions{Rev: e.Kv.ModRevision - 1})
-				if err == nil && len(rr.KVs) > 0 {
-					ev.PrevKv = rr.KVs[0]
-				}
-			}
-			evs[i] = ev
+// responses sends or holds mr and the responses waiting behind it, merged
+// per watcher; false ends the stream.
+func (s *sender) responses(mr mvcc.WatchResponse) bool {
+	batch, open := takeWaiting(append(s.batch[:0], mr), s.w.ms.Chan())
+	s.batch = batch
+	out := s.co.coalesce(batch, coalesceBytes)
+	// The responses of a batch are one allocation; they are not reused,
+	// as gRPC may hold a message after sending it.
+	rs := make([]watchResp, len(out))
+	h := s.w.headerFields()
+	ok := true
+	for i := range out {
+		if ok = s.handle(&out[i], &rs[i], h); !ok {
+			break
 		}
 	}
-	return &pb.WatchResponse{
-		Header:          w.header(mr.Revision),
-		WatchId:         int64(mr.WatchID),
-		Events:          evs,
-		CompactRevision: mr.CompactRevision,
-		Canceled:        mr.CompactRevision != 0,
+	clear(out)
+	clear(batch)
+	return ok && open
+}
+
+// handle sends or holds one mvcc response, built in r; false ends the
+// stream.
+func (s *sender) handle(mr *mvcc.WatchResponse, r *watchResp, h headerFields) bool {
+	w := s.w
+	if mr.WatchID == mvcc.InvalidWatchID {
+		resp := s.fill(r, mr, h, nil)
+		if len(s.pending) > 0 {
+			s.heldProgress = resp
+			return true
+		}
+		return w.send(resp, false)
 	}
+	if mr.CompactRevision != 0 {
+		// The mvcc watcher is cancelled; drop it from the stream so that
+		// stream-wide progress is not held up by it.
+		_ = w.ms.Cancel(mr.WatchID)
+	}
+	o, announced := s.announced[mr.WatchID]
+	if !announced {
+		s.pending[mr.WatchID] = append(s.pending[mr.WatchID], s.fill(r, mr, h, w.optsOf(mr.WatchID)))
+		return true
+	}
+	if !w.send(s.fill(r, mr, h, o), o != nil && o.fragment) {
+		return false
+	}
+	if o != nil && len(mr.Events) > 0 {
+		// Events went out: the next progress tick skips the watcher.
+		o.sentSinceTick.Store(true)
+	}
+	if mr.CompactRevision != 0 {
+		w.forget(mr.WatchID)
+	}
+	return true
+}
+
+// control sends a created or cancelled response and then what it
+// releases; false ends the stream.
+func (s *sender) control(c *pb.WatchResponse) bool {
+	w := s.w
+	if !w.send(c, false) {
+		return false
+	}
+	id := mvcc.WatchID(c.WatchId)
+	if c.Canceled && id != mvcc.InvalidWatchID {
+		delete(s.announced, id)
+		delete(s.pending, id)
+	} else if c.Created && id != mvcc.InvalidWatchID {
+		o := w.optsOf(id)
+		s.announced[id] = o
+		for _, r := range s.pending[id] {
+			if !w.send(r, o != nil && o.fragment) {
+				return false
+			}
+		}
+		delete(s.pending, id)
+	}
+	if s.heldProgress != nil && len(s.pending) == 0 {
+		if !w.send(s.heldProgress, false) {
+			return false
+		}
+		s.heldProgress = nil
+	}
+	return true
+}
+
+// fill builds the response to mr in r, reading previous values when the
+// watcher asked for them (o nil: no options).
+func (s *sender) fill(r *watchResp, mr *mvcc.WatchResponse, h headerFields, o *watchOpts) *pb.WatchResponse {
+	r.hdr.ClusterId, r.hdr.MemberId, r.hdr.RaftTerm, r.hdr.Revision = h.clusterID, h.memberID, h.term, mr.Revision
+	resp := &r.resp
+	resp.Header = &r.hdr
+	resp.WatchId = int64(mr.WatchID)
+	resp.Events = mr.Events
+	resp.CompactRevision = mr.CompactRevision
+	resp.Canceled = mr.CompactRevision != 0
+	if o != nil && o.prevKV && len(mr.Events) > 0 {
+		resp.Events = withPrevKV(s.w.srv.s.Watchable(), mr.Events)
+	}
+	return resp
+}
+
+// withPrevKV returns copies of evs with the previous value of each key
+// (none for a key's creation).
+func withPrevKV(kv *mvcc.WatchableStore, evs []*mvccpb.Event) []*mvccpb.Event {
+	out := make([]*mvccpb.Event, len(evs))
+	for i, e := range evs {
+		ev := &mvccpb.Event{Type: e.Type, Kv: e.Kv}
+		if !(e.Type == mvccpb.Event_PUT && e.Kv.CreateRevision == e.Kv.ModRevision) {
+			rr, err := kv.Range(context.Background(), e.Kv.Key, nil, mvcc.RangeOptions{Rev: e.Kv.ModRevision - 1})
+			if err == nil && len(rr.KVs) > 0 {
+				ev.PrevKv = rr.KVs[0]
+			}
+		}
+		out[i] = ev
+	}
+	return out
+}
+
+// optsOf returns the options of watcher id (nil: none).
+func (w *watchStream) optsOf(id mvcc.WatchID) *watchOpts {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.opts[id]
 }
 
 func (w *watchStream) forget(id mvcc.WatchID) {
 	w.mu.Lock()
 	delete(w.opts, id)
-	w.mu.Unlock()
-}
-
-func (w *watchStream) fragmented(id mvcc.WatchID) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	o := w.opts[id]
-	return o != nil && o.fragment
-}
-
-// sent records that events went out, so the next progress tick skips the
-// watcher.
-func (w *watchStream) sent(mr mvcc.WatchResponse) {
-	if len(mr.Events) == 0 {
-		return
-	}
-	w.mu.Lock()
-	if o := w.opts[mr.WatchID]; o != nil {
-		o.sentSinceTick = true
-	}
 	w.mu.Unlock()
 }
 
