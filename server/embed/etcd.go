@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/soheilhy/cmux"
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
@@ -25,6 +26,8 @@ type Etcd struct {
 	Config Config
 	Server *etcdserver.EtcdServer
 
+	// reg holds the member's metrics, served on /metrics.
+	reg       *prometheus.Registry
 	lg        *zap.Logger
 	ownLogger bool
 	peers     []net.Listener
@@ -54,7 +57,7 @@ func StartEtcd(inCfg *Config) (e *Etcd, err error) {
 		return nil, err
 	}
 	cfg := *inCfg
-	e = &Etcd{Config: cfg, errc: make(chan error, 1), stopc: make(chan struct{})}
+	e = &Etcd{Config: cfg, reg: newRegistry(), errc: make(chan error, 1), stopc: make(chan struct{})}
 	e.lg = cfg.ZapLogger
 	if e.lg == nil {
 		if e.lg, err = NewZapLogger(cfg.LogLevel, cfg.LogOutputs); err != nil {
@@ -122,6 +125,7 @@ func StartEtcd(inCfg *Config) (e *Etcd, err error) {
 		LeaseCheckpointInterval: cfg.LeaseCheckpointInterval,
 		DisableLeaseCheckpoint:  cfg.DisableLeaseCheckpoint,
 		Logger:                  e.lg,
+		Registerer:              e.reg,
 	}
 	if e.Server, err = etcdserver.New(scfg); err != nil {
 		return e, err
@@ -166,7 +170,7 @@ func urlStrings(us []url.URL) []string {
 func (e *Etcd) serveClients() {
 	for _, cl := range e.clients {
 		cl.grpc = v3rpc.NewServer(e.Server, e.grpcConfig(e.selfServices()...))
-		cl.http = &http.Server{Handler: e.withGateway(newHTTPHandler(e.Server, e.lg, e.Config.pprofEnabled())), ErrorLog: nil}
+		cl.http = &http.Server{Handler: e.withGateway(newHTTPHandler(e.Server, e.lg, e.Config.pprofEnabled(), e.reg)), ErrorLog: nil}
 		cl.mux = cmux.New(cl.l)
 		// Every HTTP/2 connection is gRPC, as in etcd: clients may send
 		// "application/grpc+proto" (a forced codec names its subtype), so

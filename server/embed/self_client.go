@@ -33,6 +33,7 @@ func (e *Etcd) grpcConfig(reg ...func(*grpc.Server)) v3rpc.Config {
 		MaxRequestBytes: e.Config.MaxRequestBytes, MaxTxnOps: e.Config.MaxTxnOps, Logger: e.lg,
 		WatchProgressNotifyInterval: e.Config.WatchProgressNotifyInterval, Register: reg,
 		ElectionTimeout: time.Duration(e.Config.ElectionMs) * time.Millisecond,
+		Registerer:      e.reg,
 	}
 }
 
