@@ -17,6 +17,9 @@ type treeIndex struct {
 	// per lookup.
 	wprobe keyIndex
 	probes sync.Pool
+	// live counts the keys that exist at the latest revision (etcd's
+	// keys_total), under mu.
+	live int
 }
 
 // probe returns a search key for a lookup under the read lock; release it
@@ -66,9 +69,12 @@ func (ti *treeIndex) putLocked(key []byte, rev Revision) {
 		ki = &keyIndex{key: append([]byte(nil), key...)}
 		ki.put(rev)
 		ti.tree.ReplaceOrInsert(ki)
+		ti.live++
 		return
 	}
-	ki.put(rev)
+	if ki.put(rev) {
+		ti.live++
+	}
 }
 
 // GetPut is Get(key, rev.Main) followed by Put(key, rev) in one lookup:
@@ -82,10 +88,13 @@ func (ti *treeIndex) GetPut(key []byte, rev Revision) (created Revision, ver int
 		ki = &keyIndex{key: append([]byte(nil), key...)}
 		ki.put(rev)
 		ti.tree.ReplaceOrInsert(ki)
+		ti.live++
 		return Revision{}, 0, ErrRevisionNotFound
 	}
 	_, created, ver, err = ki.get(rev.Main)
-	ki.put(rev)
+	if ki.put(rev) {
+		ti.live++
+	}
 	return created, ver, err
 }
 
@@ -96,7 +105,11 @@ func (ti *treeIndex) Tombstone(key []byte, rev Revision) error {
 	if !ok {
 		return ErrRevisionNotFound
 	}
-	return ki.tombstone(rev)
+	if err := ki.tombstone(rev); err != nil {
+		return err
+	}
+	ti.live--
+	return nil
 }
 
 func (ti *treeIndex) Get(key []byte, atRev int64) (mod, created Revision, ver int64, err error) {
@@ -221,6 +234,24 @@ func (ti *treeIndex) Len() int {
 	ti.mu.RLock()
 	defer ti.mu.RUnlock()
 	return ti.tree.Len()
+}
+
+// Live is the number of keys that exist at the latest revision.
+func (ti *treeIndex) Live() int {
+	ti.mu.RLock()
+	defer ti.mu.RUnlock()
+	return ti.live
+}
+
+// restoreCount counts the live keys once restore has built the index.
+func (ti *treeIndex) restoreCount() {
+	ti.live = 0
+	ti.tree.Ascend(func(ki *keyIndex) bool {
+		if ki.alive() {
+			ti.live++
+		}
+		return true
+	})
 }
 
 // Dump returns every keyIndex as text (tests).

@@ -31,7 +31,9 @@ func (ki *keyIndex) empty() bool {
 	return len(ki.gens) == 1 && ki.gens[0].empty()
 }
 
-func (ki *keyIndex) put(rev Revision) {
+// put adds rev to the current generation; it reports whether that
+// created the key (began a generation).
+func (ki *keyIndex) put(rev Revision) (created bool) {
 	if !rev.GreaterThan(ki.modified) {
 		panic(fmt.Sprintf("mvcc: put of key %q at %v not after %v", ki.key, rev, ki.modified))
 	}
@@ -41,10 +43,17 @@ func (ki *keyIndex) put(rev Revision) {
 	g := &ki.gens[len(ki.gens)-1]
 	if g.empty() {
 		g.created = rev
+		created = true
 	}
 	g.revs = append(g.revs, rev)
 	g.ver++
 	ki.modified = rev
+	return created
+}
+
+// alive reports whether the key exists at the latest revision.
+func (ki *keyIndex) alive() bool {
+	return len(ki.gens) > 0 && !ki.gens[len(ki.gens)-1].empty()
 }
 
 // restore starts the index of a key read back from the backend, whose first

@@ -237,6 +237,7 @@ func (s *Store) restore() error {
 	if err != nil {
 		return fmt.Errorf("mvcc: restore: %w", err)
 	}
+	s.idx.restoreCount()
 	s.revMu.Lock()
 	s.currentRev = max(last, s.compactMainRev, scheduled)
 	s.revMu.Unlock()

@@ -100,11 +100,13 @@ func (s *Store) registerGauges(reg prometheus.Registerer) {
 		func() float64 { return float64(s.Rev()) })
 	gauge("etcd_debugging", "compact_revision", "The revision of the last compaction in store.",
 		func() float64 { return float64(s.FirstRev()) })
+	// Keys that exist, as etcd counts them: deleted keys stay in the
+	// index until compacted, but not in this count.
 	gauge("etcd_debugging", "keys_total", "Total number of keys.",
 		func() float64 {
 			s.mu.RLock()
 			defer s.mu.RUnlock()
-			return float64(s.idx.Len())
+			return float64(s.idx.Live())
 		})
 }
 
