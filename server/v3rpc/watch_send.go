@@ -117,7 +117,14 @@ func (s *sender) handle(mr *mvcc.WatchResponse, r *watchResp, h headerFields) bo
 	}
 	o, announced := s.announced[mr.WatchID]
 	if !announced {
-		s.pending[mr.WatchID] = append(s.pending[mr.WatchID], s.fill(r, mr, h, w.optsOf(mr.WatchID)))
+		if o = w.optsOf(mr.WatchID); o == nil {
+			// The watcher is gone: cancelled (its options go before its
+			// cancellation is queued) and read here after it, as the loop
+			// picks among ready channels at random. Held, its response
+			// would never go out and would hold stream progress forever.
+			return true
+		}
+		s.pending[mr.WatchID] = append(s.pending[mr.WatchID], s.fill(r, mr, h, o))
 		return true
 	}
 	if !w.send(s.fill(r, mr, h, o), o != nil && o.fragment) {

@@ -99,6 +99,9 @@ func TestSender(t *testing.T) {
 	type step struct {
 		ctrl  *pb.WatchResponse
 		batch []mvcc.WatchResponse
+		// cancel removes a watcher's options, as the receive loop does
+		// before it queues the cancellation.
+		cancel mvcc.WatchID
 	}
 	tests := []struct {
 		name  string
@@ -123,6 +126,13 @@ func TestSender(t *testing.T) {
 			{batch: []mvcc.WatchResponse{resp(2, 5), progress}},
 			{ctrl: cancelled(2)},
 		}, "cancelled2 P@9"},
+		{"a cancelled watcher's late events do not hold progress", []step{
+			{ctrl: created(1)}, {ctrl: created(2)},
+			{cancel: 2}, {ctrl: cancelled(2)},
+			{batch: []mvcc.WatchResponse{resp(2, 5)}},
+			{batch: []mvcc.WatchResponse{progress}},
+			{ctrl: created(3)},
+		}, "created1 created2 cancelled2 P@9 created3"},
 		{"compaction", []step{
 			{ctrl: created(1)},
 			{batch: []mvcc.WatchResponse{{WatchID: 1, CompactRevision: 7, Revision: 8}}},
@@ -130,8 +140,12 @@ func TestSender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _, gs := newTestSender(1, 2)
+			s, _, gs := newTestSender(1, 2, 3)
 			for _, st := range tt.steps {
+				if st.cancel != 0 {
+					delete(s.w.opts, st.cancel)
+					continue
+				}
 				if st.ctrl != nil {
 					if !s.control(st.ctrl) {
 						t.Fatal("control ended the stream")
