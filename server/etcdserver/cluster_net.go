@@ -48,7 +48,7 @@ func (s *EtcdServer) initCluster(rs *raftState, snaps *snap.Snapshotter) {
 	tr := rafthttp.New(rafthttp.Config{
 		ID: s.id, ClusterID: s.cid, Raft: raftPeer{s}, Snap: snaps, Logger: s.lg,
 		DBSnapshot: func(w io.Writer) error { _, err := s.be.Snapshot(w); return err },
-		OnRemoved:  s.stopRemoved,
+		OnRemoved:  s.stopRemoved, Metrics: rafthttp.NewMetrics(s.cfg.Registerer),
 	})
 	s.cluster = &clusterNet{lg: s.lg, tr: tr, cid: s.cid, client: &http.Client{Timeout: 5 * time.Second}}
 	s.raft.transport = newHeartbeatMonitor(snapMerger{tr: tr, s: s}, s.lg, time.Duration(s.cfg.TickMs)*time.Millisecond, s.m.heartbeatFailures)

@@ -18,6 +18,7 @@ func (t *Transport) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /raft/stream/{kind}", t.serveStream)
 	mux.HandleFunc("POST /raft/snapshot", t.serveSnapshot)
+	mux.HandleFunc("GET "+probePath, serveProbe)
 	return mux
 }
 
@@ -102,6 +103,8 @@ func (t *Transport) serveStream(w http.ResponseWriter, r *http.Request) {
 		src = io.MultiReader(io.LimitReader(brw.Reader, int64(n)), conn)
 	}
 	br := bufio.NewReaderSize(src, 64<<10)
+	received := t.cfg.Metrics.receivedBytes.WithLabelValues(idStr(from))
+	failures := t.cfg.Metrics.receivedFailures.WithLabelValues(idStr(from))
 	var scratch []byte
 	for {
 		m, s, err := readFrame(br, scratch)
@@ -109,6 +112,7 @@ func (t *Transport) serveStream(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
+		received.Add(float64(4 + len(scratch)))
 		if t.cfg.Raft.IsIDRemoved(from) {
 			return // the sender reconnects and learns it was removed
 		}
@@ -118,6 +122,7 @@ func (t *Transport) serveStream(w http.ResponseWriter, r *http.Request) {
 		}
 		if err := t.cfg.Raft.Process(ctx, m); err != nil {
 			if !errors.Is(err, context.Canceled) {
+				failures.Inc()
 				t.lg.Debug("failed to process raft message", zap.Error(err))
 			}
 			return

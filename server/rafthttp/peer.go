@@ -29,6 +29,7 @@ const (
 type peer struct {
 	t  *Transport
 	id uint64
+	m  *peerMetrics
 
 	urlMu sync.Mutex
 	urls  []string
@@ -45,14 +46,14 @@ type peer struct {
 }
 
 func newPeer(t *Transport, id uint64, urls []string) *peer {
-	p := &peer{t: t, id: id, urls: append([]string(nil), urls...), snapc: make(chan *raftpb.Message, 1), stopc: make(chan struct{})}
+	p := &peer{t: t, id: id, m: t.cfg.Metrics.peer(t.cfg.ID, id), urls: append([]string(nil), urls...), snapc: make(chan *raftpb.Message, 1), stopc: make(chan struct{})}
 	p.app = &streamWriter{p: p, kind: streamMsgApp, q: make(chan *raftpb.Message, appQueueSize)}
 	p.msg = &streamWriter{p: p, kind: streamMessage, q: make(chan *raftpb.Message, msgQueueSize)}
 	return p
 }
 
 func (p *peer) start(wg *sync.WaitGroup) {
-	for _, fn := range []func(){p.app.run, p.msg.run, p.runSnapshots} {
+	for _, fn := range []func(){p.app.run, p.msg.run, p.runSnapshots, p.runProbes} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -101,6 +102,7 @@ func (p *peer) send(m *raftpb.Message) {
 	select {
 	case q <- m:
 	default:
+		p.m.sentFailures.Inc()
 		if m.GetType() == raftpb.MsgApp {
 			p.t.cfg.Raft.ReportUnreachable(p.id)
 		}
@@ -112,12 +114,15 @@ func (p *peer) setConnected(up bool) {
 	if up {
 		if p.connected.Add(1) == 2 {
 			p.since.Store(time.Now().UnixNano())
+			p.m.active.Set(1)
 			p.t.lg.Info("peer became active", zap.String("local-member-id", idStr(p.t.cfg.ID)), zap.String("remote-peer-id", idStr(p.id)))
 		}
 		return
 	}
 	if p.connected.Add(-1) == 1 {
 		p.since.Store(0)
+		p.m.active.Set(0)
+		p.m.disconnects.Inc()
 		p.t.lg.Warn("peer became inactive (message send to peer failed)", zap.String("local-member-id", idStr(p.t.cfg.ID)), zap.String("remote-peer-id", idStr(p.id)))
 	}
 }

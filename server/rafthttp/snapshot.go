@@ -21,7 +21,7 @@ func (p *peer) runSnapshots() {
 		select {
 		case m := <-p.snapc:
 			status := raft.SnapshotFinish
-			if err := p.sendSnapshot(m); err != nil {
+			if err := p.t.cfg.Metrics.sendingSnapshot(p.id, func() error { return p.sendSnapshot(m) }); err != nil {
 				p.t.lg.Warn("failed to send database snapshot", zap.String("remote-peer-id", idStr(p.id)), zap.Error(err))
 				status = raft.SnapshotFailure
 				if err == ErrMemberRemoved {
@@ -78,6 +78,7 @@ func (p *peer) sendSnapshot(m *raftpb.Message) error {
 	if err := checkResponse(resp); err != nil {
 		return err
 	}
+	p.m.sentBytes.Add(float64(sent.n))
 	t.lg.Info("sent database snapshot", zap.String("remote-peer-id", idStr(p.id)), zap.Uint64("snapshot-index", idx),
 		zap.Int64("bytes", sent.n), zap.Duration("took", time.Since(start)))
 	return nil
@@ -101,6 +102,8 @@ func (t *Transport) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	success := false
+	defer t.cfg.Metrics.receivingSnapshot(from)(&success)
 	br := bufio.NewReaderSize(r.Body, 64<<10)
 	m, _, err := readFrame(br, nil)
 	if err != nil || m.GetType() != raftpb.MsgSnap || m.GetFrom() != from {
@@ -116,9 +119,11 @@ func (t *Transport) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t.lg.Info("received and saved database snapshot", zap.String("remote-snapshot-sender-id", idStr(from)), zap.Uint64("incoming-snapshot-index", idx), zap.Int64("bytes", n))
+	t.cfg.Metrics.receivedBytes.WithLabelValues(idStr(from)).Add(float64(n))
 	if err := t.cfg.Raft.Process(r.Context(), m); err != nil {
 		refuse(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
+	success = true
 	w.WriteHeader(http.StatusNoContent)
 }

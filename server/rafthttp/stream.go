@@ -64,6 +64,7 @@ func (w *streamWriter) run() {
 		for {
 			select {
 			case m := <-w.q:
+				w.p.m.sentFailures.Inc()
 				if m.GetType() == raftpb.MsgApp {
 					w.p.t.cfg.Raft.ReportUnreachable(w.p.id)
 				}
@@ -150,7 +151,10 @@ func (w *streamWriter) connectAndWrite(bo *backoff) error {
 					break drain
 				}
 			}
-			if _, err := conn.Write(buf); err != nil {
+			n, err := conn.Write(buf)
+			w.p.m.sentBytes.Add(float64(n))
+			if err != nil {
+				w.p.m.sentFailures.Inc()
 				return err
 			}
 		case <-deadc:

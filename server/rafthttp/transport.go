@@ -45,6 +45,8 @@ type Config struct {
 	// DialTimeout bounds connecting to a peer (default 1s).
 	DialTimeout time.Duration
 	Logger      *zap.Logger
+	// Metrics counts the peer traffic (nil: not exported).
+	Metrics *Metrics
 }
 
 // Errors of the transport.
@@ -77,6 +79,9 @@ func New(cfg Config) *Transport {
 	}
 	if cfg.DialTimeout <= 0 {
 		cfg.DialTimeout = time.Second
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics(nil)
 	}
 	d := &net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: 5 * time.Second}
 	ht := &http.Transport{
