@@ -56,24 +56,33 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	}
 }
 
-// peerMetrics are the children of one peer, resolved when the peer is
-// added, so the stream writers count without label lookups.
+// peerMetrics are one peer's metrics. The bytes sent, counted on every
+// write, are resolved when the peer is added; the rest only when they
+// first happen, so that (as in etcd) a series shows once it has a value.
 type peerMetrics struct {
-	active                  prometheus.Gauge
-	disconnects             prometheus.Counter
-	sentBytes, sentFailures prometheus.Counter
-	rtt                     prometheus.Observer
+	m             *Metrics
+	local, remote string
+	sentBytes     prometheus.Counter
 }
 
 func (m *Metrics) peer(local, remote uint64) *peerMetrics {
-	l, r := idStr(local), idStr(remote)
-	return &peerMetrics{
-		active:       m.activePeers.WithLabelValues(l, r),
-		disconnects:  m.disconnects.WithLabelValues(l, r),
-		sentBytes:    m.sentBytes.WithLabelValues(r),
-		sentFailures: m.sentFailures.WithLabelValues(r),
-		rtt:          m.rttSec.WithLabelValues(r),
+	r := idStr(remote)
+	return &peerMetrics{m: m, local: idStr(local), remote: r, sentBytes: m.sentBytes.WithLabelValues(r)}
+}
+
+func (p *peerMetrics) setActive(active bool) {
+	g := p.m.activePeers.WithLabelValues(p.local, p.remote)
+	if active {
+		g.Set(1)
+		return
 	}
+	g.Set(0)
+	p.m.disconnects.WithLabelValues(p.local, p.remote).Inc()
+}
+
+func (p *peerMetrics) sendFailed() { p.m.sentFailures.WithLabelValues(p.remote).Inc() }
+func (p *peerMetrics) roundTrip(d time.Duration) {
+	p.m.rttSec.WithLabelValues(p.remote).Observe(d.Seconds())
 }
 
 // sendingSnapshot runs send, which sends a snapshot to peer id, and counts

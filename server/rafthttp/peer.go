@@ -102,7 +102,7 @@ func (p *peer) send(m *raftpb.Message) {
 	select {
 	case q <- m:
 	default:
-		p.m.sentFailures.Inc()
+		p.m.sendFailed()
 		if m.GetType() == raftpb.MsgApp {
 			p.t.cfg.Raft.ReportUnreachable(p.id)
 		}
@@ -114,15 +114,14 @@ func (p *peer) setConnected(up bool) {
 	if up {
 		if p.connected.Add(1) == 2 {
 			p.since.Store(time.Now().UnixNano())
-			p.m.active.Set(1)
+			p.m.setActive(true)
 			p.t.lg.Info("peer became active", zap.String("local-member-id", idStr(p.t.cfg.ID)), zap.String("remote-peer-id", idStr(p.id)))
 		}
 		return
 	}
 	if p.connected.Add(-1) == 1 {
 		p.since.Store(0)
-		p.m.active.Set(0)
-		p.m.disconnects.Inc()
+		p.m.setActive(false)
 		p.t.lg.Warn("peer became inactive (message send to peer failed)", zap.String("local-member-id", idStr(p.t.cfg.ID)), zap.String("remote-peer-id", idStr(p.id)))
 	}
 }

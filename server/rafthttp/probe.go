@@ -52,6 +52,6 @@ func (p *peer) probe() {
 	}
 	resp.Body.Close()
 	if resp.StatusCode == http.StatusNoContent {
-		p.m.rtt.Observe(time.Since(start).Seconds())
+		p.m.roundTrip(time.Since(start))
 	}
 }

@@ -64,7 +64,7 @@ func (w *streamWriter) run() {
 		for {
 			select {
 			case m := <-w.q:
-				w.p.m.sentFailures.Inc()
+				w.p.m.sendFailed()
 				if m.GetType() == raftpb.MsgApp {
 					w.p.t.cfg.Raft.ReportUnreachable(w.p.id)
 				}
@@ -154,7 +154,7 @@ func (w *streamWriter) connectAndWrite(bo *backoff) error {
 			n, err := conn.Write(buf)
 			w.p.m.sentBytes.Add(float64(n))
 			if err != nil {
-				w.p.m.sentFailures.Inc()
+				w.p.m.sendFailed()
 				return err
 			}
 		case <-deadc:
