@@ -283,3 +283,83 @@ func sortedNames(fams map[string]*dto.MetricFamily) []string {
 	sort.Strings(names)
 	return names
 }
+
+// peerFamilies are the peer metrics a three-member cluster always shows
+// once its members have talked and probed each other; others (failures,
+// disconnections, snapshots) depend on timing and are compared only when
+// both servers show them.
+var peerFamilies = []string{
+	"etcd_network_active_peers",
+	"etcd_network_known_peers",
+	"etcd_network_peer_sent_bytes_total",
+	"etcd_network_peer_received_bytes_total",
+	"etcd_network_peer_round_trip_time_seconds",
+}
+
+// TestPeerMetricsParity compares the peer metrics of a member of a
+// three-member cluster of ours and of etcd.
+func TestPeerMetricsParity(t *testing.T) {
+	scraped := map[string]map[string]*dto.MetricFamily{}
+	for _, srv := range []refetcd.Server{refetcd.Ours, refetcd.Etcd} {
+		t.Run(srv.Name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			c, err := srv.Start(ctx, refetcd.Options{Size: 3, Dir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			cli, err := clientv3.New(clientv3.Config{Endpoints: c.Endpoints(), DialTimeout: 5 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer cli.Close()
+			if _, err := cli.Put(ctx, "k", "v"); err != nil {
+				t.Fatal(err)
+			}
+			// Round trips are measured every few seconds.
+			ep := c.Endpoints()[0]
+			var fams map[string]*dto.MetricFamily
+			for ctx.Err() == nil {
+				fams = scrape(t, ep)
+				if _, ok := fams["etcd_network_peer_round_trip_time_seconds"]; ok {
+					break
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+			for _, c := range []struct {
+				name   string
+				series int
+			}{
+				{"etcd_network_known_peers", 3},
+				{"etcd_network_active_peers", 2},
+				{"etcd_network_peer_sent_bytes_total", 2},
+				{"etcd_network_peer_round_trip_time_seconds", 2},
+			} {
+				if n := len(fams[c.name].GetMetric()); n != c.series {
+					t.Errorf("%s: %d series, want %d", c.name, n, c.series)
+				}
+			}
+			if v, _ := value(fams["etcd_network_active_peers"], nil); v != 2 {
+				t.Errorf("etcd_network_active_peers sums to %v, want 2", v)
+			}
+			scraped[srv.Name] = fams
+		})
+	}
+	ours, etcd := scraped[refetcd.Ours.Name], scraped[refetcd.Etcd.Name]
+	if ours == nil || etcd == nil {
+		t.Fatal("a server did not serve its metrics")
+	}
+	for _, name := range peerFamilies {
+		if ours[name] == nil || etcd[name] == nil {
+			t.Errorf("%s: ours %v, etcd %v", name, ours[name] != nil, etcd[name] != nil)
+		}
+	}
+	for _, name := range sortedNames(etcd) {
+		if o := ours[name]; o != nil && strings.HasPrefix(name, "etcd_network_") {
+			if want, got := signature(etcd[name]), signature(o); want != got {
+				t.Errorf("%s differs:\n  etcd: %s\n  ours: %s", name, want, got)
+			}
+		}
+	}
+}
