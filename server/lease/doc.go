@@ -4,5 +4,6 @@
 // big-endian ID) and the leader-only clock (Primary: expiry deadlines,
 // renewals and the checkpoint schedule). The Store changes only when a
 // raft entry is applied; the Primary only proposes (revocations of expired
-// leases and checkpoints) and never changes the Store itself.
+// leases and checkpoints) and never changes the Store itself. Both count
+// into Metrics (etcd_debugging_lease_*).
 package lease

@@ -14,4 +14,7 @@
 // Every request carries the sender's and receiver's member IDs and the
 // cluster ID; a receiver refuses another cluster (412) and a removed member
 // (410, which makes the sender stop).
+//
+// GET /raft/probing answers at once: each peer is probed every 4 seconds
+// for the round trip time, one of etcd's peer metrics (metrics.go).
 package rafthttp
