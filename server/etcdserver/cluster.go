@@ -132,6 +132,9 @@ func (s *EtcdServer) UpdateMember(ctx context.Context, m membership.Member) ([]m
 func (s *EtcdServer) PromoteMember(ctx context.Context, id uint64) ([]membership.Member, error) {
 	ms, err := s.promoteMember(ctx, id)
 	if !errors.Is(err, errs.ErrNotLeader) {
+		if err != nil {
+			s.m.promoteFailures.WithLabelValues(err.Error()).Inc()
+		}
 		return ms, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ReqTimeout())

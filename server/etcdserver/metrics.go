@@ -26,6 +26,8 @@ type serverMetrics struct {
 	readIndexFailed   prometheus.Counter
 	slowReadIndex     prometheus.Counter
 	learnerPromotes   prometheus.Counter
+	// promoteFailures is by the error's text, as etcd's.
+	promoteFailures *prometheus.CounterVec
 	leaseExpired      prometheus.Counter
 
 	// requests is etcd_server_request_duration_seconds{type, success},
@@ -59,6 +61,10 @@ func newServerMetrics(reg prometheus.Registerer) *serverMetrics {
 		learnerPromotes:   counter("etcd", "learner_promote_successes", "The total number of successful learner promotions while this member is leader."),
 		leaseExpired:      counter("etcd_debugging", "lease_expired_total", "The total number of expired leases."),
 	}
+	m.promoteFailures = register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "etcd", Subsystem: "server", Name: "learner_promote_failures",
+		Help: "The total number of failed learner promotions (likely learner not ready) while this member is leader.",
+	}, []string{"Reason"}))
 	requests := register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: "etcd", Subsystem: "server", Name: "request_duration_seconds",
 		Help:    "Response latency distribution in seconds for each type.",
@@ -168,6 +174,23 @@ func (s *EtcdServer) registerGauges(reg prometheus.Registerer) {
 		features.WithLabelValues(f.name, f.stage).Set(b2f(f.enabled))
 	}
 	register(reg, &knownPeers{s: s, desc: prometheus.NewDesc("etcd_network_known_peers", "The current number of known peers.", []string{"Local", "Remote"}, nil)})
+	register(reg, &activeAlarms{s: s, desc: prometheus.NewDesc("etcd_debugging_server_alarms",
+		"Alarms for every member in cluster. 1 for 'server_id' label with current ID. 2 for 'alarm_type' label with type of this alarm",
+		[]string{"server_id", "alarm_type"}, nil)})
+}
+
+// activeAlarms is etcd_debugging_server_alarms: 1 for every alarm raised,
+// by member and type.
+type activeAlarms struct {
+	s    *EtcdServer
+	desc *prometheus.Desc
+}
+
+func (a *activeAlarms) Describe(ch chan<- *prometheus.Desc) { ch <- a.desc }
+func (a *activeAlarms) Collect(ch chan<- prometheus.Metric) {
+	for _, am := range a.s.Alarms() {
+		ch <- prometheus.MustNewConstMetric(a.desc, prometheus.GaugeValue, 1, idStr(am.MemberID), am.Alarm.String())
+	}
 }
 
 // feature is one of etcd's feature gates as this server behaves.

@@ -197,6 +197,26 @@ func TestServerMetrics(t *testing.T) {
 		{"etcd_server_proposals_pending", nil, 0, true},
 		{"etcd_server_slow_apply_total", nil, 0, true},
 	})
+
+	// An alarm shows while raised.
+	alarm := func(a pb.AlarmRequest_AlarmAction) {
+		t.Helper()
+		if _, err := s.Alarm(ctx, &pb.AlarmRequest{Action: a, MemberID: s.ID(), Alarm: pb.AlarmType_NOSPACE}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	nospace := map[string]string{"server_id": idStr(s.ID()), "alarm_type": "NOSPACE"}
+	alarm(pb.AlarmRequest_ACTIVATE)
+	check(t, reg, []want{{"etcd_debugging_server_alarms", nospace, 1, true}})
+	alarm(pb.AlarmRequest_DEACTIVATE)
+	check(t, reg, []want{{"etcd_debugging_server_alarms", nospace, -1, true}})
+
+	// A promotion refused by the leader is counted by its reason.
+	_, err = s.PromoteMember(ctx, s.ID())
+	if err == nil {
+		t.Fatal("promoted a voting member")
+	}
+	check(t, reg, []want{{"etcd_server_learner_promote_failures", map[string]string{"Reason": err.Error()}, 1, true}})
 }
 
 // TestSnapshotMetrics: a snapshot taken by the server is observed.
