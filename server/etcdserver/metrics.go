@@ -28,7 +28,7 @@ type serverMetrics struct {
 	learnerPromotes   prometheus.Counter
 	// promoteFailures is by the error's text, as etcd's.
 	promoteFailures *prometheus.CounterVec
-	leaseExpired      prometheus.Counter
+	leaseExpired    prometheus.Counter
 
 	// requests is etcd_server_request_duration_seconds{type, success},
 	// applies etcd_server_apply_duration_seconds{version, op, success},
