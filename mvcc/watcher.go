@@ -135,7 +135,7 @@ type watchStream struct {
 	// are guarded by the watchable store's mu, under which every send
 	// happens.
 	sent []int32
-	head uint64
+	head int
 
 	mu       sync.Mutex
 	nextID   WatchID
@@ -230,8 +230,10 @@ func (s *watchStream) send(r WatchResponse) bool {
 	n := len(r.Events)
 	s.ws.sentEvents += uint64(n)
 	if len(s.sent) > 0 {
-		s.sent[s.head%uint64(len(s.sent))] = int32(n)
-		s.head++
+		s.sent[s.head] = int32(n)
+		if s.head++; s.head == len(s.sent) {
+			s.head = 0
+		}
 	}
 	return true
 }
@@ -239,10 +241,14 @@ func (s *watchStream) send(r WatchResponse) bool {
 // pendingEvents counts the events of the responses still in the channel;
 // the watchable store's mu is held.
 func (s *watchStream) pendingEvents() uint64 {
-	k := uint64(min(len(s.ch), len(s.sent)))
 	var n uint64
-	for i := uint64(1); i <= k; i++ {
-		n += uint64(s.sent[(s.head-i)%uint64(len(s.sent))])
+	i := s.head
+	for range min(len(s.ch), len(s.sent)) {
+		if i == 0 {
+			i = len(s.sent)
+		}
+		i--
+		n += uint64(s.sent[i])
 	}
 	return n
 }

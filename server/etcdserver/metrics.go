@@ -92,9 +92,9 @@ func newServerMetrics(reg prometheus.Registerer) *serverMetrics {
 	return m
 }
 
-// observeRequest records a request of type t that began at start.
-func (m *serverMetrics) observeRequest(t int, ok bool, start time.Time) {
-	m.requests.get(t, ok).Observe(time.Since(start).Seconds())
+// observeRequest records a request of type t that took took.
+func (m *serverMetrics) observeRequest(t int, ok bool, took time.Duration) {
+	m.requests.get(t, ok).Observe(took.Seconds())
 }
 
 // observeApply records the apply of an entry of type t, as etcd does (in

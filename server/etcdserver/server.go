@@ -310,7 +310,7 @@ func (s *EtcdServer) Config() Config { return s.cfg }
 func (s *EtcdServer) propose(ctx context.Context, r *pb.InternalRaftRequest) (*apply.Result, error) {
 	start := time.Now()
 	res, err := s.proposeOnce(ctx, r)
-	s.m.observeRequest(reqType(r), err == nil || (res != nil && err == res.Err), start)
+	s.m.observeRequest(reqType(r), err == nil || (res != nil && err == res.Err), time.Since(start))
 	return res, err
 }
 
