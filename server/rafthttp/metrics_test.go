@@ -3,6 +3,7 @@ package rafthttp
 import (
 	"bytes"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -100,5 +101,28 @@ func TestMetrics(t *testing.T) {
 		if n, err := testutil.GatherAndCount(reg, "etcd_network_peer_round_trip_time_seconds", "etcd_network_snapshot_send_success", "etcd_network_snapshot_receive_success"); err != nil || n == 0 {
 			t.Errorf("gathered %d series, %v", n, err)
 		}
+	}
+}
+
+// TestProbeNamesSender: a probe carries the sender's headers as every peer
+// request, so that its connection, which a stream may reuse, is known to
+// be this member's.
+func TestProbeNamesSender(t *testing.T) {
+	got := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == probePath {
+			got <- r.Header.Get(hdrFrom) + " " + r.Header.Get(hdrTo) + " " + r.Header.Get(hdrClusterID)
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	a, _ := newMetricsNode(t, 1, nil)
+	a.tr.AddPeer(2, []string{srv.URL})
+	a.tr.mu.RLock()
+	p := a.tr.peers[2]
+	a.tr.mu.RUnlock()
+	p.probe()
+	if h := <-got; h != "1 2 7" {
+		t.Fatalf("probe headers from/to/cluster = %q, want \"1 2 7\"", h)
 	}
 }

@@ -45,6 +45,10 @@ func (p *peer) probe() {
 	if err != nil {
 		return
 	}
+	// As every peer request: a probe's connection may carry a stream
+	// next, and whoever sits between the members (tests' partitioning
+	// proxies) tells the sender of a connection by its first request.
+	setHeaders(req.Header, p.t.cfg.ClusterID, p.t.cfg.ID, p.id)
 	start := time.Now()
 	resp, err := p.t.client.Do(req)
 	if err != nil {
