@@ -1,7 +1,6 @@
 package etcdserver
 
 import (
-	"errors"
 	"runtime"
 	"strconv"
 	"sync/atomic"
@@ -10,6 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/etcdgo/etcd/api/v3/version"
+
+	"github.com/etcdgo/etcd/server/v3/internal/promreg"
 )
 
 // serverMetrics are the server's metrics with etcd's names, help texts,
@@ -44,10 +45,10 @@ type serverMetrics struct {
 
 func newServerMetrics(reg prometheus.Registerer) *serverMetrics {
 	counter := func(ns, name, help string) prometheus.Counter {
-		return register(reg, prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: "server", Name: name, Help: help}))
+		return promreg.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: "server", Name: name, Help: help}))
 	}
 	gauge := func(name, help string) prometheus.Gauge {
-		return register(reg, prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "etcd", Subsystem: "server", Name: name, Help: help}))
+		return promreg.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "etcd", Subsystem: "server", Name: name, Help: help}))
 	}
 	m := &serverMetrics{
 		leaderChanges:     counter("etcd", "leader_changes_seen_total", "The number of leader changes seen."),
@@ -61,11 +62,11 @@ func newServerMetrics(reg prometheus.Registerer) *serverMetrics {
 		learnerPromotes:   counter("etcd", "learner_promote_successes", "The total number of successful learner promotions while this member is leader."),
 		leaseExpired:      counter("etcd_debugging", "lease_expired_total", "The total number of expired leases."),
 	}
-	m.promoteFailures = register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+	m.promoteFailures = promreg.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "etcd", Subsystem: "server", Name: "learner_promote_failures",
 		Help: "The total number of failed learner promotions (likely learner not ready) while this member is leader.",
 	}, []string{"Reason"}))
-	requests := register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
+	requests := promreg.Register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: "etcd", Subsystem: "server", Name: "request_duration_seconds",
 		Help:    "Response latency distribution in seconds for each type.",
 		Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
@@ -73,7 +74,7 @@ func newServerMetrics(reg prometheus.Registerer) *serverMetrics {
 	m.requests = newObservers(func(t, ok int) prometheus.Observer {
 		return requests.WithLabelValues(reqTypeNames[t], strconv.FormatBool(ok == 1))
 	})
-	applies := register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
+	applies := promreg.Register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: "etcd", Subsystem: "server", Name: "apply_duration_seconds",
 		Help:    "The latency distributions of v2 apply called by backend.",
 		Buckets: prometheus.ExponentialBuckets(0.0001, 2, 20),
@@ -81,7 +82,7 @@ func newServerMetrics(reg prometheus.Registerer) *serverMetrics {
 	m.applies = newObservers(func(t, ok int) prometheus.Observer {
 		return applies.WithLabelValues("v3", applyOpName(t), strconv.FormatBool(ok == 1))
 	})
-	ranges := register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
+	ranges := promreg.Register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: "etcd", Subsystem: "server", Name: "range_duration_seconds",
 		Help:    "The latency distributions of txn.Range",
 		Buckets: prometheus.ExponentialBuckets(0.0001, 2, 20),
@@ -144,7 +145,7 @@ func (s *EtcdServer) registerGauges(reg prometheus.Registerer) {
 		return
 	}
 	gauge := func(ns, subsystem, name, help string, f func() float64) {
-		register(reg, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Subsystem: subsystem, Name: name, Help: help}, f))
+		promreg.Register(reg, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Subsystem: subsystem, Name: name, Help: help}, f))
 	}
 	b2f := func(b bool) float64 { return float64(b2i(b)) }
 	gauge("etcd", "server", "has_leader", "Whether or not a leader exists. 1 is existence, 0 is not.", func() float64 { return b2f(s.Leader() != 0) })
@@ -157,7 +158,7 @@ func (s *EtcdServer) registerGauges(reg prometheus.Registerer) {
 	gauge("os", "fd", "limit", "The file descriptor limit.", func() float64 { limit, _ := fdLimit(); return float64(limit) })
 
 	info := func(ns, subsystem, name, help, label, value string) {
-		g := register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Subsystem: subsystem, Name: name, Help: help}, []string{label}))
+		g := promreg.Register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Subsystem: subsystem, Name: name, Help: help}, []string{label}))
 		g.WithLabelValues(value).Set(1)
 	}
 	info("etcd", "server", "version", "Which version is running. 1 for 'server_version' label with current version.", "server_version", version.Version)
@@ -167,14 +168,14 @@ func (s *EtcdServer) registerGauges(reg prometheus.Registerer) {
 	// not join (see /version).
 	info("etcd", "cluster", "version", "Which version is running. 1 for 'cluster_version' label with current cluster version", "cluster_version", version.Cluster(version.Version))
 
-	features := register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{
+	features := promreg.Register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "etcd_server_feature_enabled", Help: "Whether or not a feature is enabled. 1 is enabled, 0 is not.",
 	}, []string{"name", "stage"}))
 	for _, f := range s.features() {
 		features.WithLabelValues(f.name, f.stage).Set(b2f(f.enabled))
 	}
-	register(reg, &knownPeers{s: s, desc: prometheus.NewDesc("etcd_network_known_peers", "The current number of known peers.", []string{"Local", "Remote"}, nil)})
-	register(reg, &activeAlarms{s: s, desc: prometheus.NewDesc("etcd_debugging_server_alarms",
+	promreg.Register(reg, &knownPeers{s: s, desc: prometheus.NewDesc("etcd_network_known_peers", "The current number of known peers.", []string{"Local", "Remote"}, nil)})
+	promreg.Register(reg, &activeAlarms{s: s, desc: prometheus.NewDesc("etcd_debugging_server_alarms",
 		"Alarms for every member in cluster. 1 for 'server_id' label with current ID. 2 for 'alarm_type' label with type of this alarm",
 		[]string{"server_id", "alarm_type"}, nil)})
 }
@@ -232,21 +233,4 @@ func (k *knownPeers) Collect(ch chan<- prometheus.Metric) {
 	for _, m := range k.s.members.Members() {
 		ch <- prometheus.MustNewConstMetric(k.desc, prometheus.GaugeValue, 1, local, idStr(m.ID))
 	}
-}
-
-// register registers c on reg (nil: not registered); a collector already
-// registered there is reused instead.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
-	if reg == nil {
-		return c
-	}
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if e, ok := are.ExistingCollector.(C); ok {
-				return e
-			}
-		}
-	}
-	return c
 }

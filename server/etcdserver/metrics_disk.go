@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/etcdgo/etcd/server/v3/internal/promreg"
 )
 
 // walMetrics exports the WAL's timings (raftwal/wal.Metrics) as etcd's
@@ -15,7 +17,7 @@ type walMetrics struct {
 
 func newWALMetrics(reg prometheus.Registerer) *walMetrics {
 	histogram := func(name, help string) prometheus.Histogram {
-		return register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
+		return promreg.Register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: "etcd", Subsystem: "disk", Name: name, Help: help, Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
 		}))
 	}
@@ -23,7 +25,7 @@ func newWALMetrics(reg prometheus.Registerer) *walMetrics {
 		fsync: histogram("wal_fsync_duration_seconds", "The latency distributions of fsync called by WAL."),
 		write: histogram("wal_write_duration_seconds", "The latency distributions of write called by WAL."),
 		// A gauge, as etcd's.
-		bytes: register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
+		bytes: promreg.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: "etcd", Subsystem: "disk", Name: "wal_write_bytes_total", Help: "Total number of bytes written in WAL.",
 		})),
 	}
@@ -45,7 +47,7 @@ type snapMetrics struct {
 
 func newSnapMetrics(reg prometheus.Registerer) *snapMetrics {
 	histogram := func(ns, subsystem, name, help string, buckets []float64) prometheus.Histogram {
-		return register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
+		return promreg.Register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: ns, Subsystem: subsystem, Name: name, Help: help, Buckets: buckets,
 		}))
 	}

@@ -1,9 +1,9 @@
 package lease
 
 import (
-	"errors"
-
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/etcdgo/etcd/server/v3/internal/promreg"
 )
 
 // Metrics are the lease metrics, with etcd's names, help texts and
@@ -19,31 +19,16 @@ type Metrics struct {
 // registered). Collectors already registered on reg are reused.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	counter := func(name, help string) prometheus.Counter {
-		return register(reg, prometheus.NewCounter(prometheus.CounterOpts{Namespace: "etcd_debugging", Subsystem: "lease", Name: name, Help: help}))
+		return promreg.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{Namespace: "etcd_debugging", Subsystem: "lease", Name: name, Help: help}))
 	}
 	return &Metrics{
 		Granted: counter("granted_total", "The total number of granted leases."),
 		Revoked: counter("revoked_total", "The total number of revoked leases."),
 		Renewed: counter("renewed_total", "The number of renewed leases seen by the leader."),
-		TTLs: register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
+		TTLs: promreg.Register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: "etcd_debugging", Subsystem: "lease", Name: "ttl_total",
 			Help:    "Bucketed histogram of lease TTLs.",
 			Buckets: prometheus.ExponentialBuckets(1, 2, 24),
 		})),
 	}
-}
-
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
-	if reg == nil {
-		return c
-	}
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if e, ok := are.ExistingCollector.(C); ok {
-				return e
-			}
-		}
-	}
-	return c
 }

@@ -1,10 +1,11 @@
 package rafthttp
 
 import (
-	"errors"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/etcdgo/etcd/server/v3/internal/promreg"
 )
 
 // Metrics are the peer traffic metrics, with etcd's names, help texts,
@@ -29,13 +30,13 @@ type Metrics struct {
 // registered). Collectors already registered on reg are reused.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	counter := func(name, help string, label ...string) *prometheus.CounterVec {
-		return register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "etcd", Subsystem: "network", Name: name, Help: help}, label))
+		return promreg.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "etcd", Subsystem: "network", Name: name, Help: help}, label))
 	}
 	gauge := func(name, help string, label ...string) *prometheus.GaugeVec {
-		return register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "etcd", Subsystem: "network", Name: name, Help: help}, label))
+		return promreg.Register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "etcd", Subsystem: "network", Name: name, Help: help}, label))
 	}
 	histogram := func(name, help string, buckets []float64, label ...string) *prometheus.HistogramVec {
-		return register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: "etcd", Subsystem: "network", Name: name, Help: help, Buckets: buckets}, label))
+		return promreg.Register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: "etcd", Subsystem: "network", Name: name, Help: help, Buckets: buckets}, label))
 	}
 	return &Metrics{
 		activePeers:         gauge("active_peers", "The current number of active peer connections.", "Local", "Remote"),
@@ -117,19 +118,4 @@ func (m *Metrics) receivingSnapshot(id uint64) func(ok *bool) {
 		m.snapReceiveFailures.WithLabelValues(from).Inc()
 		m.receivedFailures.WithLabelValues(from).Inc()
 	}
-}
-
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
-	if reg == nil {
-		return c
-	}
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if e, ok := are.ExistingCollector.(C); ok {
-				return e
-			}
-		}
-	}
-	return c
 }

@@ -16,6 +16,8 @@ import (
 	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+
+	"github.com/etcdgo/etcd/server/v3/internal/promreg"
 )
 
 // metrics are the gRPC server's metrics as etcd exposes them: the
@@ -55,7 +57,7 @@ const numCodes = int(codes.Unauthenticated) + 1
 
 func newMetrics(reg prometheus.Registerer) *metrics {
 	vec := func(name, help string, labels ...string) *prometheus.CounterVec {
-		return register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels))
+		return promreg.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels))
 	}
 	m := &metrics{
 		started:  vec("grpc_server_started_total", "Total number of RPCs started on the server.", "grpc_type", "grpc_service", "grpc_method"),
@@ -63,13 +65,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		received: vec("grpc_server_msg_received_total", "Total number of RPC stream messages received on the server.", "grpc_type", "grpc_service", "grpc_method"),
 		sent:     vec("grpc_server_msg_sent_total", "Total number of gRPC stream messages sent by the server.", "grpc_type", "grpc_service", "grpc_method"),
 		methods:  map[string]*methodMetrics{},
-		sentBytes: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+		sentBytes: promreg.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "etcd", Subsystem: "network", Name: "client_grpc_sent_bytes_total", Help: "The total number of bytes sent to grpc clients.",
 		})),
-		receivedBytes: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+		receivedBytes: promreg.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "etcd", Subsystem: "network", Name: "client_grpc_received_bytes_total", Help: "The total number of bytes received from grpc clients.",
 		})),
-		clientRequests: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		clientRequests: promreg.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "etcd", Subsystem: "server", Name: "client_requests_total", Help: "The total number of client requests per client version.",
 		}, []string{"type", "client_api_version"})),
 	}
@@ -251,21 +253,4 @@ func (c countingCodec) Marshal(v any) (mem.BufferSlice, error) {
 func (c countingCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	c.m.receivedBytes.Add(float64(data.Len()))
 	return c.CodecV2.Unmarshal(data, v)
-}
-
-// register registers c on reg (nil: not registered); a collector already
-// registered there (by another gRPC server of the same member) is reused.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
-	if reg == nil {
-		return c
-	}
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if e, ok := are.ExistingCollector.(C); ok {
-				return e
-			}
-		}
-	}
-	return c
 }
