@@ -62,7 +62,7 @@ func (w *watcher) newStream(ctx context.Context, key string) *watchGRPCStream {
 		reqc:     make(chan any),
 		closingc: make(chan struct{}, 1),
 		donec:    make(chan struct{}),
-		respc:    make(chan *pb.WatchResponse),
+		respc:    make(chan *pb.WatchResponse, respBufLen),
 		errc:     make(chan error, 1),
 		subs:     make(map[int64]*substream),
 	}
@@ -100,7 +100,11 @@ func (s *watchGRPCStream) run() {
 			}
 		case resp := <-s.respc:
 			s.dispatch(resp)
+			s.dispatchWaiting()
 		case err := <-s.errc:
+			// Everything the broken stream received comes first: a
+			// response dispatched after the resume would be a duplicate.
+			s.dispatchWaiting()
 			if isHaltErr(s.ctx, err) || errors.Is(ContextError(s.ctx, err), rpctypes.ErrNoLeader) {
 				s.halt(err)
 				return
@@ -183,6 +187,24 @@ func (s *watchGRPCStream) connect() error {
 			return s.ctx.Err()
 		}
 		wait = min(wait*5/4, watchReconnectMaxWait)
+	}
+}
+
+// respBufLen is how many received messages may wait for run, so that the
+// receiving goroutine does not hand each one over in lockstep.
+const respBufLen = 128
+
+// dispatchWaiting dispatches the messages already received. The receive
+// loop sends its error only after its last message, so once the error is
+// seen, this dispatches every message before it.
+func (s *watchGRPCStream) dispatchWaiting() {
+	for {
+		select {
+		case resp := <-s.respc:
+			s.dispatch(resp)
+		default:
+			return
+		}
 	}
 }
 
