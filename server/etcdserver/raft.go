@@ -305,8 +305,8 @@ func (r *raftNode) stop() {
 }
 
 // splitAfterAppend separates the messages that may leave before the Ready
-// is persisted from those that must wait for it: appends, vote and append
-// responses (raft queues the latter as "after append" messages).
+// is persisted (appends, heartbeats, …) from those that must wait for it:
+// append and vote responses, which raft queues as "after append" messages.
 func splitAfterAppend(msgs []*raftpb.Message) (early, after []*raftpb.Message) {
 	if !slices.ContainsFunc(msgs, afterAppend) {
 		return msgs, nil // the usual case: nothing to hold back
