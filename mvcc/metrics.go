@@ -1,9 +1,9 @@
 package mvcc
 
 import (
-	"errors"
-
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/etcdgo/etcd/mvcc/v3/backend"
 )
 
 // storeMetrics are the store's counters and histograms, with etcd's names,
@@ -28,13 +28,13 @@ type storeMetrics struct {
 
 func newStoreMetrics(reg prometheus.Registerer) *storeMetrics {
 	counter := func(ns, name, help string) prometheus.Counter {
-		return register(reg, prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: "mvcc", Name: name, Help: help}))
+		return backend.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: "mvcc", Name: name, Help: help}))
 	}
 	gauge := func(ns, name, help string) prometheus.Gauge {
-		return register(reg, prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: "mvcc", Name: name, Help: help}))
+		return backend.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: "mvcc", Name: name, Help: help}))
 	}
 	histogram := func(ns, name, help string, buckets []float64) prometheus.Histogram {
-		return register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: "mvcc", Name: name, Help: help, Buckets: buckets}))
+		return backend.Register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: "mvcc", Name: name, Help: help, Buckets: buckets}))
 	}
 	return &storeMetrics{
 		ranges:   counter("etcd", "range_total", "Total number of ranges seen by this member."),
@@ -88,7 +88,7 @@ func (s *Store) registerGauges(reg prometheus.Registerer) {
 		return
 	}
 	gauge := func(ns, name, help string, f func() float64) {
-		register(reg, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Subsystem: "mvcc", Name: name, Help: help}, f))
+		backend.Register(reg, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Subsystem: "mvcc", Name: name, Help: help}, f))
 	}
 	gauge("etcd", "db_total_size_in_bytes", "Total size of the underlying database physically allocated in bytes.",
 		func() float64 { return float64(s.Backend().Size()) })
@@ -141,28 +141,11 @@ func (ws *WatchableStore) registerWatchMetrics(reg prometheus.Registerer) {
 			return float64(ws.pendingEventsLocked())
 		}},
 	} {
-		register(reg, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "etcd_debugging", Subsystem: "mvcc", Name: m.name, Help: m.help}, locked(m.f)))
+		backend.Register(reg, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "etcd_debugging", Subsystem: "mvcc", Name: m.name, Help: m.help}, locked(m.f)))
 	}
 	// Events taken by the watch streams' readers: sent minus still
 	// waiting in the channels, which only grows.
-	register(reg, prometheus.NewCounterFunc(prometheus.CounterOpts{
+	backend.Register(reg, prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Namespace: "etcd_debugging", Subsystem: "mvcc", Name: "events_total", Help: "Total number of events sent by this member.",
 	}, locked(func() float64 { return float64(ws.sentEvents - ws.pendingEventsLocked()) })))
-}
-
-// register registers c on reg (nil: not registered); a collector already
-// registered there is reused instead.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
-	if reg == nil {
-		return c
-	}
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if e, ok := are.ExistingCollector.(C); ok {
-				return e
-			}
-		}
-	}
-	return c
 }

@@ -47,15 +47,7 @@ func (b *Backend) Defrag() error {
 		m.DefragInflight.Set(1)
 		defer m.DefragInflight.Set(0)
 	}
-	b.batch.Lock()
-	defer b.batch.Unlock()
-	b.batch.commitLocked(true)
-	b.rmu.Lock()
-	defer b.rmu.Unlock()
-	b.rview.release(true)
-	b.rview = nil
-	b.mu.Lock()
-	defer b.mu.Unlock()
+	defer b.quiesce()()
 
 	tmpf, err := os.CreateTemp(filepath.Dir(b.cfg.Path), "db.tmp.*")
 	if err != nil {
@@ -115,6 +107,23 @@ func (b *Backend) Defrag() error {
 		zap.Duration("took", took),
 	)
 	return nil
+}
+
+// quiesce commits pending writes and stops every transaction, holding the
+// batch, read-view and db locks until the function it returns is called:
+// the file can then be closed and replaced.
+func (b *Backend) quiesce() (resume func()) {
+	b.batch.Lock()
+	b.batch.commitLocked(true)
+	b.rmu.Lock()
+	b.rview.release(true)
+	b.rview = nil
+	b.mu.Lock()
+	return func() {
+		b.mu.Unlock()
+		b.rmu.Unlock()
+		b.batch.Unlock()
+	}
 }
 
 // reopenAfter restarts the transactions on the still-open db and returns err.
@@ -184,15 +193,7 @@ func copyDB(dst, src *bolt.DB) error {
 // current file is closed, path is renamed over it and reopened. The
 // Backend value stays the same, so its users keep their references.
 func (b *Backend) ReplaceFile(path string) error {
-	b.batch.Lock()
-	defer b.batch.Unlock()
-	b.batch.commitLocked(true)
-	b.rmu.Lock()
-	defer b.rmu.Unlock()
-	b.rview.release(true)
-	b.rview = nil
-	b.mu.Lock()
-	defer b.mu.Unlock()
+	defer b.quiesce()()
 	if err := b.db.Close(); err != nil {
 		return b.reopenLocked(fmt.Errorf("backend: replace: close: %w", err))
 	}

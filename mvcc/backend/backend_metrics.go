@@ -58,18 +58,25 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}),
 	}
 	if reg != nil {
-		m.CommitSec = register(reg, m.CommitSec)
-		m.RebalanceSec = register(reg, m.RebalanceSec)
-		m.SpillSec = register(reg, m.SpillSec)
-		m.WriteSec = register(reg, m.WriteSec)
-		m.DefragSec = register(reg, m.DefragSec)
-		m.SnapshotSec = register(reg, m.SnapshotSec)
-		m.DefragInflight = register(reg, m.DefragInflight)
+		m.CommitSec = Register(reg, m.CommitSec)
+		m.RebalanceSec = Register(reg, m.RebalanceSec)
+		m.SpillSec = Register(reg, m.SpillSec)
+		m.WriteSec = Register(reg, m.WriteSec)
+		m.DefragSec = Register(reg, m.DefragSec)
+		m.SnapshotSec = Register(reg, m.SnapshotSec)
+		m.DefragInflight = Register(reg, m.DefragInflight)
 	}
 	return m
 }
 
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
+// Register registers c on reg (nil: not registered) and returns the
+// collector to use: c, or the one of the same description already
+// registered there (members of one process share a registry). The mvcc
+// store registers its metrics with it too.
+func Register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
+	if reg == nil {
+		return c
+	}
 	if err := reg.Register(c); err != nil {
 		var are prometheus.AlreadyRegisteredError
 		if errors.As(err, &are) {

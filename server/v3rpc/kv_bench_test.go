@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
+
+	"github.com/etcdgo/etcd/server/v3/etcdserver"
 )
 
 // BenchmarkKVRange is a serializable range of one key and of 100 keys (out
@@ -13,11 +15,11 @@ import (
 // (validation, the server's read, the response header); "grpc" goes
 // through a gRPC connection in memory, marshalling both ways.
 func BenchmarkKVRange(b *testing.B) {
-	s := newBenchServer(b)
+	s := startMember(b, etcdserver.Config{DisableLeaseCheckpoint: true})
 	const keys = 1000
 	putKeys(b, s, keys)
 	kv := &kvServer{s: s, hdr: &header{s: s}, maxTxnOps: 128}
-	client := pb.NewKVClient(benchConn(b, s))
+	client := pb.NewKVClient(serveConn(b, s, Config{}))
 	ctx := context.Background()
 	for _, n := range []int{1, 100} {
 		reqs := make([]*pb.RangeRequest, keys-n)

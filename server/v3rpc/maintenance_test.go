@@ -7,13 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
-	"github.com/etcdgo/etcd/api/v3/codec"
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 	"github.com/etcdgo/etcd/api/v3/mvccpb"
 	bolt "go.etcd.io/bbolt"
@@ -21,8 +19,6 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/test/bufconn"
 
 	"github.com/etcdgo/etcd/server/v3/etcdserver"
 )
@@ -42,42 +38,8 @@ func newMaintMember(t *testing.T, quota int64) *maintMember {
 	t.Helper()
 	core, logs := observer.New(zapcore.InfoLevel)
 	lg := zap.New(core)
-	peer := "http://127.0.0.1:2380"
-	s, err := etcdserver.New(etcdserver.Config{
-		Name: "m", DataDir: t.TempDir(), PeerURLs: []string{peer},
-		InitialCluster: map[string][]string{"m": {peer}}, NewCluster: true,
-		TickMs: 100, ElectionTicks: 10, SnapshotCount: 1 << 40, UnsafeNoFsync: true,
-		QuotaBackendBytes: quota, Logger: lg,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Start()
-	t.Cleanup(s.Close)
-	select {
-	case <-s.ReadyNotify():
-	case err := <-s.Err():
-		t.Fatal(err)
-	}
-	l := bufconn.Listen(1 << 20)
-	gs := NewServer(s, Config{MaxRequestBytes: 1.5 * 1024 * 1024, MaxTxnOps: 128, Logger: lg})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = gs.Serve(l)
-	}()
-	conn, err := grpc.NewClient("passthrough:///bufconn",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return l.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.ForceCodecV2(codec.Codec{})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn.Close()
-		gs.Stop()
-		<-done
-	})
+	s := startMember(t, etcdserver.Config{QuotaBackendBytes: quota, Logger: lg})
+	conn := serveConn(t, s, Config{Logger: lg})
 	return &maintMember{s: s, conn: conn, logs: logs}
 }
 

@@ -2,21 +2,17 @@ package v3rpc
 
 import (
 	"context"
-	"net"
 	"testing"
 	"time"
 
-	"github.com/etcdgo/etcd/api/v3/codec"
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 	"github.com/etcdgo/etcd/api/v3/v3rpc/rpctypes"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
-	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/etcdgo/etcd/server/v3/etcdserver"
@@ -26,38 +22,8 @@ import (
 // metrics on reg, to the returned connection.
 func newMetricsConn(t *testing.T, reg prometheus.Registerer) *grpc.ClientConn {
 	t.Helper()
-	peer := "http://127.0.0.1:2380"
-	s, err := etcdserver.New(etcdserver.Config{
-		Name: "m", DataDir: t.TempDir(), PeerURLs: []string{peer},
-		InitialCluster: map[string][]string{"m": {peer}}, NewCluster: true,
-		TickMs: 100, ElectionTicks: 10, SnapshotCount: 1 << 40, UnsafeNoFsync: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Start()
-	t.Cleanup(s.Close)
-	<-s.ReadyNotify()
-	l := bufconn.Listen(1 << 20)
-	gs := NewServer(s, Config{MaxRequestBytes: 1.5 * 1024 * 1024, MaxTxnOps: 128, Registerer: reg})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = gs.Serve(l)
-	}()
-	conn, err := grpc.NewClient("passthrough:///bufconn",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return l.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.ForceCodecV2(codec.Codec{})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn.Close()
-		gs.Stop()
-		<-done
-	})
-	return conn
+	s := startMember(t, etcdserver.Config{})
+	return serveConn(t, s, Config{Registerer: reg})
 }
 
 // counter is the value of the counter of family name with exactly these

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
+
+	"github.com/etcdgo/etcd/server/v3/etcdserver"
 )
 
 // BenchmarkWatchFanout is one put delivered to every watcher of its key
@@ -19,8 +21,8 @@ import (
 func BenchmarkWatchFanout(b *testing.B) {
 	for _, watchers := range []int{10, 1000} {
 		b.Run(fmt.Sprintf("watchers=%d", watchers), func(b *testing.B) {
-			s := newBenchServer(b)
-			client := pb.NewWatchClient(benchConn(b, s))
+			s := startMember(b, etcdserver.Config{DisableLeaseCheckpoint: true})
+			client := pb.NewWatchClient(serveConn(b, s, Config{}))
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			key := []byte("fan")
