@@ -18,6 +18,7 @@ import (
 
 	"github.com/cheggaaa/pb/v3"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	clientv3 "github.com/etcdgo/etcd/client/v3"
 )
@@ -34,6 +35,15 @@ var checkLoads = map[string]string{
 type checkFlags struct {
 	load, prefix            string
 	autoCompact, autoDefrag bool
+}
+
+// bind adds the flags check perf and check datascale share, with each
+// command's own help texts and key prefix (etcd's wording).
+func (f *checkFlags) bind(fs *pflag.FlagSet, loadHelp, prefix, prefixHelp string) {
+	fs.StringVar(&f.load, "load", "s", loadHelp)
+	fs.StringVar(&f.prefix, "prefix", prefix, prefixHelp)
+	fs.BoolVar(&f.autoCompact, "auto-compact", false, "Compact storage with last revision after test is finished.")
+	fs.BoolVar(&f.autoDefrag, "auto-defrag", false, "Defragment storage after test is finished.")
 }
 
 func (a *app) newCheckCommand() *cobra.Command {

@@ -29,10 +29,8 @@ func (a *app) newCheckDatascaleCommand() *cobra.Command {
 		Short: "Check the memory usage of holding data for different workloads on a given server endpoint.",
 		Long:  "If no endpoint is provided, localhost will be used. If multiple endpoints are provided, first endpoint will be used.",
 	}
-	cmd.Flags().StringVar(&f.load, "load", "s", "The datascale check's workload model. Accepted workloads: s(small), m(medium), l(large), xl(xLarge)")
-	cmd.Flags().StringVar(&f.prefix, "prefix", "/etcdctl-check-datascale/", "The prefix for writing the datascale check's keys.")
-	cmd.Flags().BoolVar(&f.autoCompact, "auto-compact", false, "Compact storage with last revision after test is finished.")
-	cmd.Flags().BoolVar(&f.autoDefrag, "auto-defrag", false, "Defragment storage after test is finished.")
+	f.bind(cmd.Flags(), "The datascale check's workload model. Accepted workloads: s(small), m(medium), l(large), xl(xLarge)",
+		"/etcdctl-check-datascale/", "The prefix for writing the datascale check's keys.")
 	cmd.RunE = run(func(cmd *cobra.Command, _ []string) error { return a.checkDatascale(cmd, f) })
 	return cmd
 }

@@ -28,10 +28,8 @@ func (a *app) newCheckPerfCommand() *cobra.Command {
 		Use:   "perf [options]",
 		Short: "Check the performance of the etcd cluster",
 	}
-	cmd.Flags().StringVar(&f.load, "load", "s", "The performance check's workload model. Accepted workloads: s(small), m(medium), l(large), xl(xLarge). Different workload models use different configurations in terms of number of clients and expected throughput.")
-	cmd.Flags().StringVar(&f.prefix, "prefix", "/etcdctl-check-perf/", "The prefix for writing the performance check's keys.")
-	cmd.Flags().BoolVar(&f.autoCompact, "auto-compact", false, "Compact storage with last revision after test is finished.")
-	cmd.Flags().BoolVar(&f.autoDefrag, "auto-defrag", false, "Defragment storage after test is finished.")
+	f.bind(cmd.Flags(), "The performance check's workload model. Accepted workloads: s(small), m(medium), l(large), xl(xLarge). Different workload models use different configurations in terms of number of clients and expected throughput.",
+		"/etcdctl-check-perf/", "The prefix for writing the performance check's keys.")
 	_ = cmd.RegisterFlagCompletionFunc("load", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"small", "medium", "large", "xLarge"}, cobra.ShellCompDirectiveDefault
 	})

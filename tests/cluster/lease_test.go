@@ -7,6 +7,8 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdgo/etcd/tests/v3/framework/leasekeep"
 )
 
 // TestLeaseKillLeader kills the leader of a 3-member cluster (SIGKILL)
@@ -25,31 +27,9 @@ func TestLeaseKillLeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	const nKept = 4
-	var kept []clientv3.LeaseID
-	created := map[string]int64{}
 	kctx, kcancel := context.WithCancel(context.Background())
 	defer kcancel()
-	for i := 0; i < nKept; i++ {
-		g, err := cli.Grant(ctx, 5)
-		if err != nil {
-			t.Fatal(err)
-		}
-		kept = append(kept, g.ID)
-		key := fmt.Sprintf("kept/%d", i)
-		pr, err := cli.Put(ctx, key, "v", clientv3.WithLease(g.ID))
-		if err != nil {
-			t.Fatal(err)
-		}
-		created[key] = pr.Header.Revision
-		ch, err := cli.KeepAlive(kctx, g.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		go func() {
-			for range ch {
-			}
-		}()
-	}
+	kept := leasekeep.Start(t, ctx, kctx, cli, nKept, 5)
 
 	last := int64(granted + 1)
 	for round := 0; round < 2; round++ {
@@ -88,24 +68,7 @@ func TestLeaseKillLeader(t *testing.T) {
 		}
 		t.Logf("round %d: killed %s, idle lease TTL %d on new leader %s", round, c.Members[lead].Name, ttl.TTL, c.Members[newLead].Name)
 		last = ttl.TTL
-		for i, id := range kept {
-			kt, err := via.TimeToLive(ctx, id)
-			if err != nil || kt.TTL < 0 {
-				t.Fatalf("round %d: kept lease %d: %+v %v", round, i, kt, err)
-			}
-		}
-		r, err := via.Get(ctx, "kept/", clientv3.WithPrefix())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(r.Kvs) != nKept {
-			t.Fatalf("round %d: %d of %d kept keys left", round, len(r.Kvs), nKept)
-		}
-		for _, kv := range r.Kvs {
-			if kv.CreateRevision != created[string(kv.Key)] {
-				t.Fatalf("round %d: %s recreated", round, kv.Key)
-			}
-		}
+		kept.Check(t, ctx, via, round)
 		rctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 		if err := c.Members[lead].Restart(rctx); err != nil {
 			cancel()

@@ -10,26 +10,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
-)
 
-// repoRoot is the directory holding go.work.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.work above the test directory")
-		}
-		dir = parent
-	}
-}
+	"github.com/etcdgo/etcd/tests/v3/framework/e2e"
+)
 
 // forbidden matches packages a client-side module must never link.
 var forbidden = regexp.MustCompile(`^(github\.com/etcdgo/etcd/(server|mvcc|raftwal|etcdutl)/v3|go\.etcd\.io/raft(/|$)|go\.etcd\.io/bbolt(/|$)|go\.etcd\.io/etcd/)`)
@@ -37,7 +20,10 @@ var forbidden = regexp.MustCompile(`^(github\.com/etcdgo/etcd/(server|mvcc|raftw
 // TestClientSideModulesStayClientSide fails if client/v3 or etcdctl depend,
 // even indirectly and even in their tests, on the server side.
 func TestClientSideModulesStayClientSide(t *testing.T) {
-	root := repoRoot(t)
+	root, err := e2e.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, mod := range []string{"client/v3", "etcdctl"} {
 		t.Run(mod, func(t *testing.T) {
 			cmd := exec.Command("go", "list", "-deps", "-test", "./...")
@@ -68,7 +54,10 @@ func TestClientSideModulesStayClientSide(t *testing.T) {
 // TestOneVersionPerDependency fails if two modules of the workspace require
 // different versions of one third-party module.
 func TestOneVersionPerDependency(t *testing.T) {
-	root := repoRoot(t)
+	root, err := e2e.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
 	mods, err := filepath.Glob(filepath.Join(root, "*", "go.mod"))
 	if err != nil {
 		t.Fatal(err)

@@ -2,13 +2,11 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
-	clientv3 "go.etcd.io/etcd/client/v3"
-
 	"github.com/etcdgo/etcd/tests/v3/framework/e2e"
+	"github.com/etcdgo/etcd/tests/v3/framework/leasekeep"
 )
 
 // TestLeaseRestart kills a single member (SIGKILL) several times while
@@ -36,31 +34,9 @@ func TestLeaseRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	const nKept = 5
-	var kept []clientv3.LeaseID
-	created := map[string]int64{}
 	kctx, kcancel := context.WithCancel(context.Background())
 	defer kcancel()
-	for i := 0; i < nKept; i++ {
-		g, err := cli.Grant(ctx, 5)
-		if err != nil {
-			t.Fatal(err)
-		}
-		kept = append(kept, g.ID)
-		key := fmt.Sprintf("kept/%d", i)
-		pr, err := cli.Put(ctx, key, "v", clientv3.WithLease(g.ID))
-		if err != nil {
-			t.Fatal(err)
-		}
-		created[key] = pr.Header.Revision
-		ch, err := cli.KeepAlive(kctx, g.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		go func() {
-			for range ch {
-			}
-		}()
-	}
+	kept := leasekeep.Start(t, ctx, kctx, cli, nKept, 5)
 
 	last := int64(granted + 1)
 	for round := 0; round < 3; round++ {
@@ -82,23 +58,6 @@ func TestLeaseRestart(t *testing.T) {
 		}
 		t.Logf("round %d: idle lease TTL %d", round, ttl.TTL)
 		last = ttl.TTL
-		for i, id := range kept {
-			kt, err := cli.TimeToLive(ctx, id)
-			if err != nil || kt.TTL < 0 {
-				t.Fatalf("round %d: kept lease %d: %+v %v", round, i, kt, err)
-			}
-		}
-		r, err := cli.Get(ctx, "kept/", clientv3.WithPrefix())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(r.Kvs) != nKept {
-			t.Fatalf("round %d: %d of %d kept keys left", round, len(r.Kvs), nKept)
-		}
-		for _, kv := range r.Kvs {
-			if kv.CreateRevision != created[string(kv.Key)] {
-				t.Fatalf("round %d: %s recreated", round, kv.Key)
-			}
-		}
+		kept.Check(t, ctx, cli, round)
 	}
 }

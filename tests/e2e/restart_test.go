@@ -88,7 +88,10 @@ func TestGoRunDefaults(t *testing.T) {
 			l.Close()
 		}
 	}
-	root := repoRoot(t)
+	root, rerr := e2e.RepoRoot()
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
 	dir := t.TempDir()
 	cmd := exec.Command("go", "run", filepath.Join(root, "server"))
 	cmd.Dir = dir
@@ -123,22 +126,5 @@ func TestGoRunDefaults(t *testing.T) {
 	}
 	if fi, err := os.Stat(filepath.Join(dir, "default.etcd", "member", "wal")); err != nil || !fi.IsDir() {
 		t.Fatalf("default.etcd/member/wal: %v", err)
-	}
-}
-
-func repoRoot(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.work not found")
-		}
-		dir = parent
 	}
 }

@@ -4,55 +4,30 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-// repoRoot is the directory holding go.work.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.work above the test directory")
-		}
-		dir = parent
-	}
-}
+	"github.com/etcdgo/etcd/tests/v3/framework/e2e"
+)
 
 // buildBinary builds the main package pkg (relative to the repo root).
 func buildBinary(t testing.TB, dir, pkg, name string) string {
 	t.Helper()
 	out := filepath.Join(dir, name)
 	cmd := exec.Command("go", "build", "-o", out, "./"+pkg)
-	cmd.Dir = repoRoot(t)
+	root, err := e2e.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Dir = root
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", pkg, err, b)
 	}
 	return out
-}
-
-// freePort asks the kernel for an unused loopback port.
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // server is one single-member cluster on loopback.
@@ -68,7 +43,7 @@ type server struct {
 func startServer(t testing.TB, bin, name string, extra ...string) *server {
 	t.Helper()
 	dir := t.TempDir()
-	cport, pport := freePort(t), freePort(t)
+	cport, pport := e2e.FreePort(t), e2e.FreePort(t)
 	s := &server{
 		clientURL: fmt.Sprintf("http://127.0.0.1:%d", cport),
 		peerURL:   fmt.Sprintf("http://127.0.0.1:%d", pport),

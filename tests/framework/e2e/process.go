@@ -24,8 +24,8 @@ var (
 	buildErr  error
 )
 
-// repoRoot finds the workspace root (the directory holding go.work).
-func repoRoot() (string, error) {
+// RepoRoot finds the workspace root (the directory holding go.work).
+func RepoRoot() (string, error) {
 	_, file, _, _ := runtime.Caller(0)
 	dir := filepath.Dir(file)
 	for {
@@ -40,23 +40,19 @@ func repoRoot() (string, error) {
 	}
 }
 
-// BinPath builds ./server once per test process (or uses ETCD_E2E_BIN)
-// and returns the etcd binary's path.
-func BinPath(t testing.TB) string {
-	t.Helper()
+// OurBinary returns the path of our etcd binary: $ETCDGO_E2E_BIN when set,
+// otherwise ./server built once per test process into a temporary
+// directory (CleanupBinary removes it).
+func OurBinary() (string, error) {
+	if p := os.Getenv("ETCDGO_E2E_BIN"); p != "" {
+		return p, nil
+	}
 	buildOnce.Do(func() {
-		if p := os.Getenv("ETCDGO_E2E_BIN"); p != "" {
-			binPath = p
+		var root, dir string
+		if root, buildErr = RepoRoot(); buildErr != nil {
 			return
 		}
-		root, err := repoRoot()
-		if err != nil {
-			buildErr = err
-			return
-		}
-		dir, err := os.MkdirTemp("", "etcdgo-e2e-bin")
-		if err != nil {
-			buildErr = err
+		if dir, buildErr = os.MkdirTemp("", "etcdgo-e2e-bin"); buildErr != nil {
 			return
 		}
 		binPath = filepath.Join(dir, "etcd")
@@ -66,10 +62,25 @@ func BinPath(t testing.TB) string {
 			buildErr = fmt.Errorf("go build ./server: %v\n%s", err, out)
 		}
 	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	return binPath, buildErr
+}
+
+// CleanupBinary removes the binary OurBinary built, if any; call it from
+// TestMain after m.Run.
+func CleanupBinary() {
+	if binPath != "" && os.Getenv("ETCDGO_E2E_BIN") == "" {
+		_ = os.RemoveAll(filepath.Dir(binPath))
 	}
-	return binPath
+}
+
+// BinPath is OurBinary for a test: it fails t when the build fails.
+func BinPath(t testing.TB) string {
+	t.Helper()
+	p, err := OurBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // FreePort returns a TCP port that was free a moment ago.

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+
+	"github.com/etcdgo/etcd/tests/v3/framework/e2e"
 )
 
 // BinaryEnv names a prebuilt server binary to use instead of building
@@ -59,7 +61,5 @@ func CleanupBinary() {
 	if buildPath != "" && os.Getenv(BinaryEnv) == "" {
 		_ = os.RemoveAll(filepath.Dir(buildPath))
 	}
-	if ourPath != "" && os.Getenv(OurBinaryEnv) == "" {
-		_ = os.RemoveAll(filepath.Dir(ourPath))
-	}
+	e2e.CleanupBinary()
 }

@@ -2,13 +2,11 @@ package refetcd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
+
+	"github.com/etcdgo/etcd/tests/v3/framework/e2e"
 )
 
 // ServersEnv selects the servers a suite runs against: a comma-separated
@@ -99,51 +97,8 @@ func Servers() ([]Server, error) {
 	return out, nil
 }
 
-var (
-	ourOnce sync.Once
-	ourPath string
-	ourErr  error
-)
-
-// repoRoot is the workspace root (the directory holding go.work).
-func repoRoot() (string, error) {
-	dir, err := testsModuleDir()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("refetcd: go.work not found")
-		}
-		dir = parent
-	}
-}
-
 // OurBinary returns the path of our server binary, built once per test
 // process from ./server into a temporary directory (or $ETCDGO_E2E_BIN
-// when set). CleanupBinary removes it.
-func OurBinary() (string, error) {
-	if p := os.Getenv(OurBinaryEnv); p != "" {
-		return p, nil
-	}
-	ourOnce.Do(func() {
-		var root, dir string
-		if root, ourErr = repoRoot(); ourErr != nil {
-			return
-		}
-		if dir, ourErr = os.MkdirTemp("", "etcdgo-bin-"); ourErr != nil {
-			return
-		}
-		ourPath = filepath.Join(dir, "etcd")
-		cmd := exec.Command("go", "build", "-o", ourPath, "./server")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			ourErr = fmt.Errorf("refetcd: go build ./server: %w\n%s", err, out)
-		}
-	})
-	return ourPath, ourErr
-}
+// when set); the same binary tests/framework/e2e runs. CleanupBinary
+// removes it.
+func OurBinary() (string, error) { return e2e.OurBinary() }
