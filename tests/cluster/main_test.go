@@ -16,6 +16,13 @@ import (
 	"github.com/etcdgo/etcd/tests/v3/framework/e2e"
 )
 
+// TestMain removes the server binary the tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	e2e.CleanupBinary()
+	os.Exit(code)
+}
+
 // testArgs are the flags every test member gets.
 var testArgs = []string{"--unsafe-no-fsync", "--logger", "zap", "--log-level", "info"}
 

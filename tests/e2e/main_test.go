@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -10,6 +11,13 @@ import (
 
 	"github.com/etcdgo/etcd/tests/v3/framework/e2e"
 )
+
+// TestMain removes the server binary the tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	e2e.CleanupBinary()
+	os.Exit(code)
+}
 
 // startMember starts a member with extra flags and returns a client.
 func startMember(t *testing.T, cfg e2e.Config) (*e2e.Process, *clientv3.Client) {
