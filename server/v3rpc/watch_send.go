@@ -30,7 +30,34 @@ type sender struct {
 
 	batch []mvcc.WatchResponse
 	co    coalescer
+
+	// lastSend is when the last batch went out and lastTaken how many
+	// mvcc responses it took: a stream that sent a busy batch within
+	// holdInterval holds the next one (see hold).
+	lastSend  time.Time
+	lastTaken int
+	holdTimer *time.Timer
+	// holdDone, if set, replaces the hold timer (tests).
+	holdDone func(time.Duration) <-chan time.Time
+	// A hold that merged nothing (the writer waits for its events before
+	// it writes again, say) only added latency: the stream then sends
+	// skipHolds busy batches at once before it tries again, twice as many
+	// after each useless hold, up to maxSkipHolds.
+	skipHolds, nextSkip int
 }
+
+const (
+	// holdInterval is the shortest time between two busy batches of a
+	// stream, and so the most a held response waits.
+	holdInterval = 10 * time.Millisecond
+	// busyResponses is the size of a batch that makes a stream busy.
+	busyResponses = 64
+	// maxHeld bounds the responses a held batch takes.
+	maxHeld = 4096
+	// maxSkipHolds bounds the busy batches sent at once after useless
+	// holds.
+	maxSkipHolds = 256
+)
 
 // watchResp is a response and its header in one allocation.
 type watchResp struct {
@@ -80,9 +107,30 @@ func (w *watchStream) sendLoop() {
 // responses sends or holds mr and the responses waiting behind it, merged
 // per watcher; false ends the stream.
 func (s *sender) responses(mr mvcc.WatchResponse) bool {
-	batch, open := takeWaiting(append(s.batch[:0], mr), s.w.ms.Chan())
+	batch := append(s.batch[:0], mr)
+	var open, held bool
+	now := time.Now()
+	switch {
+	case s.lastTaken < busyResponses || now.Sub(s.lastSend) >= holdInterval:
+		batch, open = takeWaiting(batch, s.w.ms.Chan())
+	case s.skipHolds > 0:
+		s.skipHolds--
+		batch, open = takeWaiting(batch, s.w.ms.Chan())
+	default:
+		held = true
+		batch, open = s.hold(batch, s.lastSend.Add(holdInterval).Sub(now))
+	}
 	s.batch = batch
+	s.lastTaken = len(batch)
 	out := s.co.coalesce(batch, coalesceBytes)
+	if held {
+		if len(out) < len(batch) {
+			s.nextSkip = 0
+		} else {
+			s.nextSkip = min(max(1, 2*s.nextSkip), maxSkipHolds)
+			s.skipHolds = s.nextSkip
+		}
+	}
 	// The responses of a batch are one allocation; they are not reused,
 	// as gRPC may hold a message after sending it.
 	rs := make([]watchResp, len(out))
@@ -93,9 +141,49 @@ func (s *sender) responses(mr mvcc.WatchResponse) bool {
 			break
 		}
 	}
+	s.lastSend = time.Now()
 	clear(out)
 	clear(batch)
 	return ok && open
+}
+
+// hold takes responses into batch for d, so that a busy stream — many
+// watchers, a steady flow of revisions — sends each watcher the events of
+// several revisions in one message rather than one message a revision:
+// fewer messages for the server to send and for the client to read, for
+// at most holdInterval of latency. It reports false when the channel is
+// closed.
+func (s *sender) hold(batch []mvcc.WatchResponse, d time.Duration) ([]mvcc.WatchResponse, bool) {
+	if s.holdDone != nil {
+		return holdFor(batch, s.w.ms.Chan(), s.holdDone(d), s.w.closec)
+	}
+	if s.holdTimer == nil {
+		s.holdTimer = time.NewTimer(d)
+	} else {
+		s.holdTimer.Reset(d)
+	}
+	defer s.holdTimer.Stop()
+	return holdFor(batch, s.w.ms.Chan(), s.holdTimer.C, s.w.closec)
+}
+
+// holdFor appends to batch what ch delivers until done fires (then it
+// takes what is already waiting), closec closes or the batch has maxHeld
+// responses. It reports false when ch is closed.
+func holdFor(batch []mvcc.WatchResponse, ch <-chan mvcc.WatchResponse, done <-chan time.Time, closec <-chan struct{}) ([]mvcc.WatchResponse, bool) {
+	for len(batch) < maxHeld {
+		select {
+		case mr, ok := <-ch:
+			if !ok {
+				return batch, false
+			}
+			batch = append(batch, mr)
+		case <-done:
+			return takeWaiting(batch, ch)
+		case <-closec:
+			return batch, true
+		}
+	}
+	return batch, true
 }
 
 // handle sends or holds one mvcc response, built in r; false ends the

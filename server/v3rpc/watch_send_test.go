@@ -2,8 +2,10 @@ package v3rpc
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 	"go.uber.org/zap"
@@ -186,5 +188,113 @@ func TestSenderBookkeeping(t *testing.T) {
 	}
 	if !s.w.opts[1].sentSinceTick.Load() {
 		t.Fatal("watcher 1 got events but is not marked")
+	}
+}
+
+// TestSenderHoldsBusyStream checks that a stream that has just sent a busy
+// batch holds the next one for the rest of holdInterval, so that each
+// watcher gets the revisions written meanwhile in one message, and that a
+// stream that is not busy sends at once.
+func TestSenderHoldsBusyStream(t *testing.T) {
+	ids := make([]mvcc.WatchID, busyResponses)
+	for i := range ids {
+		ids[i] = mvcc.WatchID(i + 1)
+	}
+	s, ms, gs := newTestSender(ids...)
+	for _, id := range ids {
+		s.control(&pb.WatchResponse{Header: &pb.ResponseHeader{ClusterId: 10, MemberId: 20, RaftTerm: 30}, WatchId: int64(id), Created: true})
+	}
+	var held []time.Duration
+	release := make(chan time.Time)
+	s.holdDone = func(d time.Duration) <-chan time.Time {
+		held = append(held, d)
+		return release
+	}
+	// write queues one revision's responses as the store does, and
+	// returns the first, which the send loop has just received.
+	write := func(rev int64, ids []mvcc.WatchID) mvcc.WatchResponse {
+		for _, id := range ids[1:] {
+			ms.ch <- resp(id, rev)
+		}
+		return resp(ids[0], rev)
+	}
+	expect := func(step, revs string, rev int64, ids []mvcc.WatchID) {
+		t.Helper()
+		var want []string
+		for _, id := range ids {
+			want = append(want, fmt.Sprintf("%d:%s@%d", id, revs, rev))
+		}
+		if got := strings.Join(gs.sent, " "); got != strings.Join(want, " ") {
+			t.Fatalf("%s: sent %s\nwant %s", step, got, strings.Join(want, " "))
+		}
+		gs.sent = nil
+	}
+
+	gs.sent = nil
+	s.responses(write(5, ids[:1]))
+	expect("one response", "5", 5, ids[:1])
+	s.responses(write(6, ids))
+	expect("first busy batch", "6", 6, ids)
+	if len(held) != 0 {
+		t.Fatalf("a stream that was not busy held its batch for %v", held)
+	}
+
+	// Revision 8 is written while revision 7 is held.
+	go func() {
+		for len(ms.ch) > 0 {
+			runtime.Gosched()
+		}
+		for _, id := range ids {
+			ms.ch <- resp(id, 8)
+		}
+		close(release)
+	}()
+	s.responses(write(7, ids))
+	if len(held) != 1 || held[0] <= 0 || held[0] > holdInterval {
+		t.Fatalf("held %v, want once for at most %v", held, holdInterval)
+	}
+	expect("held batch", "7,8", 8, ids)
+
+	// Once the stream has been quiet for holdInterval, it sends at once.
+	s.lastSend = time.Now().Add(-holdInterval)
+	s.responses(write(9, ids))
+	expect("after a quiet interval", "9", 9, ids)
+	if len(held) != 1 {
+		t.Fatalf("held again after a quiet interval: %v", held)
+	}
+
+	// A hold that merges nothing makes the stream send the next busy
+	// batch at once, then two, then four... before it holds again.
+	var got []bool
+	for rev := int64(10); rev < 17; rev++ {
+		n := len(held)
+		s.lastSend = time.Now()
+		s.responses(write(rev, ids))
+		expect("useless holds", fmt.Sprint(rev), rev, ids)
+		got = append(got, len(held) > n)
+	}
+	if want := []bool{true, false, true, false, false, true, false}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("held batches %v, want %v", got, want)
+	}
+}
+
+func TestHoldFor(t *testing.T) {
+	ch := make(chan mvcc.WatchResponse, 4)
+	done := make(chan time.Time)
+	ch <- resp(1, 2)
+	close(done)
+	ch <- resp(1, 3)
+	got, open := holdFor([]mvcc.WatchResponse{resp(1, 1)}, ch, done, nil)
+	if !open || show(got) != "1:1@1 1:2@2 1:3@3" {
+		t.Fatalf("fired timer: got %s, open %v; want all three and open", show(got), open)
+	}
+	close(ch)
+	if got, open := holdFor(nil, ch, nil, nil); open || len(got) != 0 {
+		t.Fatalf("closed channel: got %s, open %v", show(got), open)
+	}
+	closec := make(chan struct{})
+	close(closec)
+	if got, open := holdFor(nil, make(chan mvcc.WatchResponse), nil, closec); !open || len(got) != 0 {
+		t.Fatalf("closed stream: got %s, open %v", show(got), open)
 	}
 }

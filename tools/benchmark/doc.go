@@ -12,4 +12,8 @@
 // The commands live in tools/benchmark/cmd, the summary in
 // tools/benchmark/report; tools/benchmark/compare runs the same workloads
 // against our server and a reference etcd and tabulates both.
+//
+// BENCHMARK_CPUPROFILE=FILE writes a CPU profile of the load generator
+// itself to FILE, to see what the client side of a workload costs (the
+// same client for both servers in a comparison).
 package main

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/etcdgo/etcd/tools/v3/benchmark/cmd"
@@ -15,6 +16,13 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if path := os.Getenv("BENCHMARK_CPUPROFILE"); path != "" {
+		// A CPU profile of the load generator itself, to see what the
+		// client side of a workload costs.
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
 	root := cmd.NewRootCommand(&cmd.Env{Progress: isTerminal(os.Stdout) && isTerminal(os.Stderr)})
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "Error:", err)
