@@ -28,11 +28,8 @@ func (nopTransport) Send([]*raftpb.Message) {}
 // proposal is one client write waiting to enter the raft log.
 type proposal struct {
 	data []byte
-	// fail is called when raft refuses the proposal.
-	fail func(error)
-	// done is closed once the client gave up: a proposal still waiting
-	// for a leader then is dropped instead of committing later.
-	done <-chan struct{}
+	// id is the request's ID in the server's wait registry.
+	id uint64
 }
 
 // toApply is a batch of committed entries, in order, after an optional
@@ -91,6 +88,15 @@ type raftNode struct {
 	fatal func(error)
 	// leaderChanges counts the leaders seen (nil: not counted).
 	leaderChanges prometheus.Counter
+	// waiting tells whether a proposal's client still waits for it: one
+	// whose client gave up while it waited for a leader is dropped instead
+	// of committing later (nil: all wait). refused is told of a proposal
+	// raft refused (nil: nobody).
+	waiting func(id uint64) bool
+	refused func(id uint64, err error)
+	// props are the proposals taken since the last Ready, stepped into
+	// raft together (see flushProposals).
+	props []proposal
 }
 
 func newRaftNode(lg *zap.Logger, id uint64, rn *raft.RawNode, st *raft.MemoryStorage, w *wal.WAL, tr Transport, tick time.Duration, cs *raftpb.ConfState) *raftNode {
@@ -189,22 +195,44 @@ func (r *raftNode) drainPending() {
 		case fn := <-r.callc:
 			fn(r.rn)
 		default:
+			r.flushProposals()
 			return
 		}
 	}
+	r.flushProposals()
 }
 
+// propose takes a proposal for the next flushProposals, unless its client
+// has given up on it.
 func (r *raftNode) propose(p proposal) {
-	if p.done != nil {
-		select {
-		case <-p.done:
-			return
-		default:
+	if r.waiting != nil && !r.waiting(p.id) {
+		return
+	}
+	r.props = append(r.props, p)
+}
+
+// flushProposals steps the proposals taken into raft as one message: one
+// append to the log and, on a leader, one append message to each follower
+// for all of them, instead of one each (raft clones every entry either
+// way).
+func (r *raftNode) flushProposals() {
+	if len(r.props) == 0 {
+		return
+	}
+	ents := make([]raftpb.Entry, len(r.props))
+	ptrs := make([]*raftpb.Entry, len(r.props))
+	for i, p := range r.props {
+		ents[i].Data = p.data
+		ptrs[i] = &ents[i]
+	}
+	err := r.rn.Step(&raftpb.Message{Type: raftpb.MsgProp.Enum(), From: proto.Uint64(r.id), Entries: ptrs})
+	if err != nil && r.refused != nil {
+		for _, p := range r.props {
+			r.refused(p.id, err)
 		}
 	}
-	if err := r.rn.Propose(p.data); err != nil && p.fail != nil {
-		p.fail(err)
-	}
+	clear(r.props)
+	r.props = r.props[:0]
 }
 
 // maybeCampaign starts an election at once when this member is the only

@@ -53,6 +53,7 @@ type EtcdServer struct {
 	wait    *waitRegistry
 	applied *indexWait
 	reqIDs  *idGenerator
+	timers  timerPool
 
 	g         group
 	readyc    chan struct{}
@@ -177,6 +178,8 @@ func New(cfg Config) (srv *EtcdServer, err error) {
 	s.raft = newRaftNode(lg, rs.id, rn, rs.storage, rs.wal, cfg.Transport, time.Duration(cfg.TickMs)*time.Millisecond, cs)
 	s.raft.fatal = s.fatal
 	s.raft.leaderChanges = m.leaderChanges
+	s.raft.waiting = s.wait.Waiting
+	s.raft.refused = s.proposalRefused
 
 	s.apply = &applyLoop{lg: lg, m: m, be: be, ci: ci, members: s.members, wait: s.wait, applied: s.applied}
 	s.apply.applier = apply.New(apply.Config{KV: indexedKV{KV: kv, loop: s.apply}, Lessor: s.lessor, Leases: leases, Alarms: alarms, Logger: lg,
@@ -325,21 +328,21 @@ func (s *EtcdServer) proposeOnce(ctx context.Context, r *pb.InternalRaftRequest)
 		return nil, errs.ErrRequestTooLarge
 	}
 	ch := s.wait.Register(id)
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.ReqTimeout())
-	defer cancel()
-	p := proposal{data: data, done: ctx.Done(), fail: func(err error) {
-		s.m.proposalsFailed.Inc()
-		if errors.Is(err, raft.ErrProposalDropped) {
-			err = errs.ErrNoLeader
-		}
-		s.wait.Trigger(id, &apply.Result{Err: err})
-	}}
+	// A pooled timer rather than a context with a deadline: that context,
+	// its timer, its done channel and its registration with the parent
+	// were five allocations of each put.
+	timeout := s.timers.get(s.cfg.ReqTimeout())
+	defer s.timers.put(timeout)
 	select {
-	case s.raft.propc <- p:
-	case <-ctx.Done():
+	case s.raft.propc <- proposal{data: data, id: id}:
+	case <-timeout.C:
 		s.m.proposalsFailed.Inc()
 		s.wait.Trigger(id, nil)
 		return nil, errs.ErrTimeout
+	case <-ctx.Done():
+		s.m.proposalsFailed.Inc()
+		s.wait.Trigger(id, nil)
+		return nil, ctxErr(ctx)
 	case <-s.stopc:
 		return nil, errs.ErrStopped
 	}
@@ -352,14 +355,33 @@ func (s *EtcdServer) proposeOnce(ctx context.Context, r *pb.InternalRaftRequest)
 			return nil, errs.ErrStopped
 		}
 		return res, res.Err
+	case <-timeout.C:
+		s.m.proposalsFailed.Inc()
+		s.wait.Trigger(id, nil)
+		return nil, errs.ErrTimeout
 	case <-ctx.Done():
 		s.m.proposalsFailed.Inc()
 		s.wait.Trigger(id, nil)
-		if errors.Is(ctx.Err(), context.Canceled) {
-			return nil, ctx.Err()
-		}
-		return nil, errs.ErrTimeout
+		return nil, ctxErr(ctx)
 	case <-s.stopc:
 		return nil, errs.ErrStopped
 	}
+}
+
+// ctxErr is the error of a request whose own context ended: the client's
+// cancellation as it is, a deadline as etcd's timeout.
+func ctxErr(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return ctx.Err()
+	}
+	return errs.ErrTimeout
+}
+
+// proposalRefused answers the client of a proposal raft refused.
+func (s *EtcdServer) proposalRefused(id uint64, err error) {
+	s.m.proposalsFailed.Inc()
+	if errors.Is(err, raft.ErrProposalDropped) {
+		err = errs.ErrNoLeader
+	}
+	s.wait.Trigger(id, &apply.Result{Err: err})
 }

@@ -23,6 +23,14 @@ func (w *waitRegistry) Register(id uint64) <-chan any {
 	return ch
 }
 
+// Waiting tells whether id is registered and not triggered yet.
+func (w *waitRegistry) Waiting(id uint64) bool {
+	w.mu.Lock()
+	_, ok := w.m[id]
+	w.mu.Unlock()
+	return ok
+}
+
 // Trigger delivers x to id's waiter, if any, and forgets id.
 func (w *waitRegistry) Trigger(id uint64, x any) {
 	w.mu.Lock()
@@ -91,3 +99,24 @@ func newIDGenerator(member uint64, now time.Time) *idGenerator {
 }
 
 func (g *idGenerator) Next() uint64 { return g.prefix | (g.n.Add(1) & (1<<48 - 1)) }
+
+// timerPool keeps stopped timers for the requests' timeouts, so that a
+// request does not allocate one.
+type timerPool struct{ p sync.Pool }
+
+// get returns a timer that fires after d.
+func (tp *timerPool) get(d time.Duration) *time.Timer {
+	if t, ok := tp.p.Get().(*time.Timer); ok {
+		t.Reset(d)
+		return t
+	}
+	return time.NewTimer(d)
+}
+
+// put stops t and keeps it; t is not used after. (Since Go 1.23 a stopped
+// timer's channel holds no stale value, so a reset timer fires only for
+// its new duration.)
+func (tp *timerPool) put(t *time.Timer) {
+	t.Stop()
+	tp.p.Put(t)
+}
