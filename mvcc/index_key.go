@@ -115,10 +115,17 @@ func (ki *keyIndex) get(atRev int64) (mod, created Revision, ver int64, err erro
 // compactPos finds, for a compaction at atRev, the first generation to keep
 // and, in it, the index of the newest revision <= atRev (-1 if none). That
 // revision is added to available.
+//
+// The generation kept is the first one that ends at or after atRev, as in
+// etcd, unless the next one already began at atRev: a transaction that
+// deleted the key and wrote it again ended one generation and began the
+// next in the same revision, and the value alive at atRev is the new one.
+// (etcd's API refuses such a transaction; etcd's index would keep the
+// tombstone and let the new value be deleted from disk.)
 func (ki *keyIndex) compactPos(atRev int64, available map[Revision]struct{}) (gi, ri int) {
 	for gi < len(ki.gens)-1 {
-		g := &ki.gens[gi]
-		if g.revs[len(g.revs)-1].Main >= atRev {
+		g, next := &ki.gens[gi], &ki.gens[gi+1]
+		if g.revs[len(g.revs)-1].Main >= atRev && (next.empty() || next.revs[0].Main > atRev) {
 			break
 		}
 		gi++
