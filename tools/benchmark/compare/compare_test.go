@@ -64,6 +64,8 @@ func TestAggregateAndTable(t *testing.T) {
 	}{
 		{name: "both ok", ours: []sample{ok(100, 10<<20), ok(300, 20<<20)}, etcd: []sample{ok(100, 30<<20)},
 			want: []string{"200", "100", "2.00", "20.0MiB", "30.0MiB"}, wantRPS: 200},
+		{name: "median of three", ours: []sample{ok(100, 1), ok(900, 1), ok(200, 1)}, etcd: []sample{ok(100, 1)},
+			want: []string{"200", "100", "2.00"}, wantRPS: 200},
 		{name: "failed requests", ours: []sample{{stats: report.Stats{RPS: 10, ErrorDist: map[string]int{"timeout": 3}}, failed: 3}}, etcd: []sample{ok(10, 1)},
 			want: []string{"10*", "1.00", "note: 1-member x, ours (*): 3 requests failed: map[timeout:3]"}, wantRPS: 10},
 		{name: "ours failed", ours: []sample{{err: errors.New("boom")}}, etcd: []sample{ok(50, 1)},

@@ -11,10 +11,11 @@
 // the same flags drives both servers.
 //
 // Per workload and cluster size the table gives requests/s of both and
-// their ratio, p99 latency of both, the peak RSS (VmHWM of the largest
-// member) of both, and the database size of both.
+// their ratio, p99 latency of both (each the median of the rounds: 3 by
+// default, -rounds N), the peak RSS (VmHWM of the largest member) of both,
+// and the database size of both.
 //
-//	go run ./tools/benchmark/compare          # ~15 minutes on 2 cores
+//	go run ./tools/benchmark/compare          # ~11 minutes on 2 cores
 //	go run ./tools/benchmark/compare -quick   # ~3 minutes
 //	go run ./tools/benchmark/compare -quick -profile /tmp/etcd-profiles
 //

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -37,7 +38,7 @@ func main() {
 	var o options
 	sizes := flag.String("sizes", "1,3", "cluster sizes to compare, comma separated")
 	flag.BoolVar(&o.quick, "quick", false, "small totals and one round (~3 minutes)")
-	flag.IntVar(&o.rounds, "rounds", 0, "runs of each server per workload (default 2, -quick 1)")
+	flag.IntVar(&o.rounds, "rounds", 0, "runs of each server per workload (default 3, -quick 1)")
 	flag.StringVar(&o.only, "only", "", "run only workloads whose name contains this")
 	flag.StringVar(&o.repo, "repo", "", "repository root (default: the go.work above the working directory)")
 	flag.StringVar(&o.etcdBin, "etcd-binary", "", "use this reference etcd binary instead of building v3.7.3")
@@ -56,7 +57,7 @@ func main() {
 		o.sizes = append(o.sizes, n)
 	}
 	if o.rounds <= 0 {
-		o.rounds = 2
+		o.rounds = 3
 		if o.quick {
 			o.rounds = 1
 		}
@@ -250,7 +251,7 @@ func runOnce(ctx context.Context, o options, s server, size int, w workload, scr
 
 // result is a server's aggregate over rounds.
 type result struct {
-	rps, p99 float64 // mean over successful rounds; p99 in seconds
+	rps, p99 float64 // median over successful rounds; p99 in seconds
 	rss, db  int64   // max over rounds
 	ok, runs int
 	failed   int // failed requests over all rounds
@@ -258,8 +259,12 @@ type result struct {
 	err      error
 }
 
+// aggregate sums up a server's rounds. Throughput and p99 are medians
+// (with an even count, the mean of the middle two), so that one round
+// disturbed by the machine does not move the table.
 func aggregate(ss []sample) result {
 	r := result{runs: len(ss)}
+	var rps, p99 []float64
 	for _, s := range ss {
 		if s.err != nil {
 			r.err = s.err
@@ -273,14 +278,24 @@ func aggregate(ss []sample) result {
 			}
 			r.errs[msg] += n
 		}
-		r.rps += s.stats.RPS
-		r.p99 += s.stats.Percentile(99)
+		rps = append(rps, s.stats.RPS)
+		p99 = append(p99, s.stats.Percentile(99))
 		r.rss = max(r.rss, s.use.peakRSS)
 		r.db = max(r.db, s.use.dbSize)
 	}
-	if r.ok > 0 {
-		r.rps /= float64(r.ok)
-		r.p99 /= float64(r.ok)
-	}
+	r.rps, r.p99 = median(rps), median(p99)
 	return r
+}
+
+// median of xs (0 for none).
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	slices.Sort(xs)
+	n := len(xs)
+	if n%2 == 1 {
+		return xs[n/2]
+	}
+	return (xs[n/2-1] + xs[n/2]) / 2
 }
