@@ -66,15 +66,20 @@ func (ti *treeIndex) Put(key []byte, rev Revision) {
 func (ti *treeIndex) putLocked(key []byte, rev Revision) {
 	ki, ok := ti.lookupLocked(key)
 	if !ok {
-		ki = &keyIndex{key: append([]byte(nil), key...)}
-		ki.put(rev)
-		ti.tree.ReplaceOrInsert(ki)
-		ti.live++
+		ti.insertLocked(key, rev)
 		return
 	}
 	if ki.put(rev) {
 		ti.live++
 	}
+}
+
+// insertLocked adds key, not in the index, with its first revision.
+func (ti *treeIndex) insertLocked(key []byte, rev Revision) {
+	ki := &keyIndex{key: append([]byte(nil), key...)}
+	ki.put(rev)
+	ti.tree.ReplaceOrInsert(ki)
+	ti.live++
 }
 
 // GetPut is Get(key, rev.Main) followed by Put(key, rev) in one lookup:
@@ -85,10 +90,7 @@ func (ti *treeIndex) GetPut(key []byte, rev Revision) (created Revision, ver int
 	defer ti.mu.Unlock()
 	ki, ok := ti.lookupLocked(key)
 	if !ok {
-		ki = &keyIndex{key: append([]byte(nil), key...)}
-		ki.put(rev)
-		ti.tree.ReplaceOrInsert(ki)
-		ti.live++
+		ti.insertLocked(key, rev)
 		return Revision{}, 0, ErrRevisionNotFound
 	}
 	_, created, ver, err = ki.get(rev.Main)

@@ -336,13 +336,9 @@ func (s *EtcdServer) proposeOnce(ctx context.Context, r *pb.InternalRaftRequest)
 	select {
 	case s.raft.propc <- proposal{data: data, id: id}:
 	case <-timeout.C:
-		s.m.proposalsFailed.Inc()
-		s.wait.Trigger(id, nil)
-		return nil, errs.ErrTimeout
+		return s.abandon(id, errs.ErrTimeout)
 	case <-ctx.Done():
-		s.m.proposalsFailed.Inc()
-		s.wait.Trigger(id, nil)
-		return nil, ctxErr(ctx)
+		return s.abandon(id, ctxErr(ctx))
 	case <-s.stopc:
 		return nil, errs.ErrStopped
 	}
@@ -356,16 +352,19 @@ func (s *EtcdServer) proposeOnce(ctx context.Context, r *pb.InternalRaftRequest)
 		}
 		return res, res.Err
 	case <-timeout.C:
-		s.m.proposalsFailed.Inc()
-		s.wait.Trigger(id, nil)
-		return nil, errs.ErrTimeout
+		return s.abandon(id, errs.ErrTimeout)
 	case <-ctx.Done():
-		s.m.proposalsFailed.Inc()
-		s.wait.Trigger(id, nil)
-		return nil, ctxErr(ctx)
+		return s.abandon(id, ctxErr(ctx))
 	case <-s.stopc:
 		return nil, errs.ErrStopped
 	}
+}
+
+// abandon gives up waiting for request id, which failed with err.
+func (s *EtcdServer) abandon(id uint64, err error) (*apply.Result, error) {
+	s.m.proposalsFailed.Inc()
+	s.wait.Trigger(id, nil)
+	return nil, err
 }
 
 // ctxErr is the error of a request whose own context ended: the client's
