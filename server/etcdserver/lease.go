@@ -141,10 +141,18 @@ func (s *EtcdServer) checkpointLeases(ctx context.Context, r *pb.LeaseCheckpoint
 
 func (s *EtcdServer) isLeader() bool { return s.raft.Lead() == s.id }
 
-// waitPrimary retries fn while this member leads but its lessor is not yet
-// promoted (the new term's first entry is not applied yet), and forwards
-// to the leader otherwise.
+// leaseCall runs local on the leader once everything committed is applied,
+// retrying while this member leads but its lessor is not yet promoted (the
+// new term's first entry is not applied yet), and forwards to the leader
+// with remote otherwise.
 func (s *EtcdServer) leaseCall(ctx context.Context, local func() error, remote func(ctx context.Context) error) error {
+	// The usual case, a leader with nothing left to apply, needs no
+	// deadline (whose context and timer were most of a renewal's garbage).
+	if s.isLeader() && s.AppliedIndex() >= s.raft.Committed() {
+		if err := local(); !errors.Is(err, lease.ErrNotPrimary) {
+			return err
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ReqTimeout())
 	defer cancel()
 	for {

@@ -190,8 +190,8 @@ func (p *Primary) Renew(ctx context.Context, id int64) (int64, error) {
 		return -1, ErrNotPrimary
 	}
 	demotec := p.demotec
-	l := p.st.Lookup(id)
-	if l == nil {
+	ttl, remaining, found := p.st.TTLs(id)
+	if !found {
 		p.mu.Unlock()
 		return -1, ErrLeaseNotFound
 	}
@@ -215,7 +215,7 @@ func (p *Primary) Renew(ctx context.Context, id int64) (int64, error) {
 	}
 	// A checkpointed remaining TTL would survive a leader change and cut
 	// this renewal short: clear it through the log first.
-	if p.cp != nil && l.RemainingTTL > 0 {
+	if p.cp != nil && remaining > 0 {
 		if err := p.cp(ctx, &pb.LeaseCheckpointRequest{Checkpoints: []*pb.LeaseCheckpoint{{ID: id, Remaining_TTL: 0}}}); err != nil {
 			return -1, err
 		}
@@ -229,10 +229,10 @@ func (p *Primary) Renew(ctx context.Context, id int64) (int64, error) {
 		return -1, ErrLeaseNotFound
 	}
 	now := p.now()
-	p.setExpiry(id, now.Add(secs(l.TTL)))
-	p.scheduleCheckpoint(id, l.TTL, now)
+	p.setExpiry(id, now.Add(secs(ttl)))
+	p.scheduleCheckpoint(id, ttl, now)
 	p.m.Renewed.Inc()
-	return l.TTL, nil
+	return ttl, nil
 }
 
 // Remaining is the time lease id has left, as the primary counts it.

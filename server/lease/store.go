@@ -297,6 +297,19 @@ func (s *Store) Lookup(id int64) *Lease {
 	return snapshot(l, true)
 }
 
+// TTLs returns lease id's granted TTL and checkpointed remaining TTL,
+// without copying its keys as Lookup does; ok is false if it does not
+// exist.
+func (s *Store) TTLs(id int64) (ttl, remaining int64, ok bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	l := s.leases[id]
+	if l == nil {
+		return 0, 0, false
+	}
+	return l.ttl, l.remaining, true
+}
+
 func snapshot(l *lease, withKeys bool) *Lease {
 	out := &Lease{ID: l.id, TTL: l.ttl, RemainingTTL: l.remaining}
 	if withKeys {

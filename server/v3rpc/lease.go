@@ -91,7 +91,16 @@ func (ls *leaseServer) LeaseLeases(ctx context.Context, r *pb.LeaseLeasesRequest
 	return resp, nil
 }
 
+// LeaseKeepAlive serves a keepalive stream. A stream that requires a
+// leader can be ended by the leader monitor through its context, which a
+// blocked Recv does not see: it receives on a second goroutine. Any other
+// stream ends only with the client's, which ends Recv too, so one
+// goroutine serves it (a KeepAliveOnce opens a stream per renewal: the
+// second goroutine, its channel and its stack were a fifth of the work).
 func (ls *leaseServer) LeaseKeepAlive(stream pb.Lease_LeaseKeepAliveServer) error {
+	if !requireLeader(stream.Context()) {
+		return ls.keepAlive(stream)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- ls.keepAlive(stream) }()
 	select {
