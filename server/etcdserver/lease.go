@@ -147,7 +147,7 @@ func (s *EtcdServer) isLeader() bool { return s.raft.Lead() == s.id }
 // with remote otherwise.
 func (s *EtcdServer) leaseCall(ctx context.Context, local func() error, remote func(ctx context.Context) error) error {
 	// The usual case, a leader with nothing left to apply, needs no
-	// deadline (whose context and timer were most of a renewal's garbage).
+	// deadline (a context, a timer and a cancel registration per call).
 	if s.isLeader() && s.AppliedIndex() >= s.raft.Committed() {
 		if err := local(); !errors.Is(err, lease.ErrNotPrimary) {
 			return err

@@ -95,8 +95,8 @@ func (ls *leaseServer) LeaseLeases(ctx context.Context, r *pb.LeaseLeasesRequest
 // leader can be ended by the leader monitor through its context, which a
 // blocked Recv does not see: it receives on a second goroutine. Any other
 // stream ends only with the client's, which ends Recv too, so one
-// goroutine serves it (a KeepAliveOnce opens a stream per renewal: the
-// second goroutine, its channel and its stack were a fifth of the work).
+// goroutine serves it (a KeepAliveOnce opens a stream per renewal, so a
+// second goroutine, its channel and its stack would cost every renewal).
 func (ls *leaseServer) LeaseKeepAlive(stream pb.Lease_LeaseKeepAliveServer) error {
 	if !requireLeader(stream.Context()) {
 		return ls.keepAlive(stream)
