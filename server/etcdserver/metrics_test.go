@@ -7,6 +7,7 @@ import (
 	"time"
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
+	"github.com/etcdgo/etcd/server/v3/internal/promtest"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"go.etcd.io/raft/v3/raftpb"
@@ -37,53 +38,10 @@ func newMetricsServer(t *testing.T, reg prometheus.Registerer) *EtcdServer {
 	return s
 }
 
-// series finds the metric of family name whose labels include want; nil
-// when there is none.
-func series(t *testing.T, g prometheus.Gatherer, name string, want map[string]string) *dto.Metric {
-	t.Helper()
-	mfs, err := g.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-	next:
-		for _, m := range mf.GetMetric() {
-			for k, v := range want {
-				found := false
-				for _, lp := range m.GetLabel() {
-					if lp.GetName() == k && lp.GetValue() == v {
-						found = true
-					}
-				}
-				if !found {
-					continue next
-				}
-			}
-			return m
-		}
-	}
-	return nil
-}
-
-// value is a counter's or gauge's value, or a histogram's sample count;
-// -1 when the series does not exist.
+// value is promtest.Value.
 func value(t *testing.T, g prometheus.Gatherer, name string, labels map[string]string) float64 {
 	t.Helper()
-	m := series(t, g, name, labels)
-	switch {
-	case m == nil:
-		return -1
-	case m.Counter != nil:
-		return m.GetCounter().GetValue()
-	case m.Gauge != nil:
-		return m.GetGauge().GetValue()
-	case m.Histogram != nil:
-		return float64(m.GetHistogram().GetSampleCount())
-	}
-	return -1
+	return promtest.Value(t, g, name, labels)
 }
 
 type want struct {

@@ -8,7 +8,6 @@ import (
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 	"github.com/etcdgo/etcd/api/v3/v3rpc/rpctypes"
 	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -16,6 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/etcdgo/etcd/server/v3/etcdserver"
+	"github.com/etcdgo/etcd/server/v3/internal/promtest"
 )
 
 // newMetricsConn serves a single member's gRPC services, with their
@@ -26,43 +26,15 @@ func newMetricsConn(t *testing.T, reg prometheus.Registerer) *grpc.ClientConn {
 	return serveConn(t, s, Config{Registerer: reg})
 }
 
-// counter is the value of the counter of family name with exactly these
-// labels; -1 when absent.
+// counter is the value of the counter of family name with these labels
+// (name, value pairs); -1 when absent.
 func counter(t *testing.T, g prometheus.Gatherer, name string, labels ...string) float64 {
 	t.Helper()
-	mfs, err := g.Gather()
-	if err != nil {
-		t.Fatal(err)
+	m := make(map[string]string, len(labels)/2)
+	for i := 0; i+1 < len(labels); i += 2 {
+		m[labels[i]] = labels[i+1]
 	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			if matchLabels(m, labels) {
-				return m.GetCounter().GetValue()
-			}
-		}
-	}
-	return -1
-}
-
-func matchLabels(m *dto.Metric, labels []string) bool {
-	if len(m.GetLabel())*2 != len(labels) {
-		return false
-	}
-	for i := 0; i < len(labels); i += 2 {
-		found := false
-		for _, lp := range m.GetLabel() {
-			if lp.GetName() == labels[i] && lp.GetValue() == labels[i+1] {
-				found = true
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
+	return promtest.Value(t, g, name, m)
 }
 
 func method(typ, service, name string) []string {

@@ -1,0 +1,3 @@
+// Package promtest reads metric values out of a Prometheus gatherer for
+// the server's tests.
+package promtest
