@@ -9,8 +9,9 @@ export GOFLAGS ?= -buildvcs=false
 MODULES := $(shell $(GO) list -m -f '{{.Dir}}' | sed "s|^$(CURDIR)|.|")
 PKGS := $(addsuffix /...,$(MODULES))
 
-# Fuzz targets run for FUZZTIME each by `make fuzz` (package:FuzzName).
-FUZZTIME ?= 10s
+# Fuzz targets run by `make fuzz` (package:FuzzName:budget, see the file).
+# FUZZTIME, when set (e.g. FUZZTIME=1m), replaces every target's budget.
+FUZZTIME ?=
 FUZZ_TARGETS := $(shell cat .ci/fuzz-targets 2>/dev/null | grep -v '^\#')
 
 BIN := bin
@@ -46,9 +47,10 @@ fmt-check:
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
-		pkg=$${t%%:*}; name=$${t##*:}; \
-		echo "go test -run '^$$' -fuzz '^$$name$$' -fuzztime $(FUZZTIME) $$pkg"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		pkg=$${t%%:*}; rest=$${t#*:}; name=$${rest%%:*}; budget=$${rest#*:}; \
+		[ -n "$(FUZZTIME)" ] && budget="$(FUZZTIME)"; \
+		echo "go test -run '^$$' -fuzz '^$$name$$' -fuzztime $$budget $$pkg"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $$budget $$pkg || exit 1; \
 	done
 
 ## bench: the hot-path benchmarks (apply of a put, ranges of 1 and 100 keys,
