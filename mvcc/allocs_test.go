@@ -44,6 +44,10 @@ func TestHotPathAllocs(t *testing.T) {
 	}()
 	defer func() { ws.Close(); <-drained }()
 
+	fresh := make([][]byte, 200)
+	for i := range fresh {
+		fresh[i] = []byte(fmt.Sprintf("new-%04d", i))
+	}
 	tests := []struct {
 		name string
 		max  float64
@@ -66,6 +70,12 @@ func TestHotPathAllocs(t *testing.T) {
 		// The write transaction, its revision's backend key and value,
 		// the index revision and bbolt's own (a key copy, a cursor).
 		{"put of an existing key", 8, func() { s.Put(keys[9], benchValue, 0) }},
+		// The same, but the index entry of a new key instead of a
+		// revision: the key's copy and one allocation for the rest.
+		{"put of a new key", 9, func() {
+			s.Put(fresh[0], benchValue, 0)
+			fresh = fresh[1:]
+		}},
 		// One put delivered to 100 synced watchers: not one allocation
 		// per watcher.
 		{"put to 100 watchers", 10, func() {

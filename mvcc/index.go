@@ -76,9 +76,7 @@ func (ti *treeIndex) putLocked(key []byte, rev Revision) {
 
 // insertLocked adds key, not in the index, with its first revision.
 func (ti *treeIndex) insertLocked(key []byte, rev Revision) {
-	ki := &keyIndex{key: append([]byte(nil), key...)}
-	ki.put(rev)
-	ti.tree.ReplaceOrInsert(ki)
+	ti.tree.ReplaceOrInsert(newKeyIndex(append([]byte(nil), key...), rev))
 	ti.live++
 }
 

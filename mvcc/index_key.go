@@ -27,6 +27,23 @@ type keyIndex struct {
 	gens     []generation
 }
 
+// newKeyIndex is the keyIndex of a new key after its put at rev. The index,
+// its generation and that generation's revision are one allocation, where
+// a put into an empty keyIndex makes three: most keys of a large keyspace
+// are written once, and every object of the index is one more for the
+// garbage collector to mark on each cycle.
+func newKeyIndex(key []byte, rev Revision) *keyIndex {
+	b := &struct {
+		ki  keyIndex
+		gen [1]generation
+		rev [1]Revision
+	}{}
+	b.rev[0] = rev
+	b.gen[0] = generation{ver: 1, created: rev, revs: b.rev[:]}
+	b.ki = keyIndex{key: key, modified: rev, gens: b.gen[:]}
+	return &b.ki
+}
+
 func (ki *keyIndex) empty() bool {
 	return len(ki.gens) == 1 && ki.gens[0].empty()
 }

@@ -111,7 +111,36 @@ func (a *applyLoop) applyNormal(e *raftpb.Entry) {
 		}
 		return
 	}
-	var r pb.InternalRaftRequest
+	r, id := a.request(e)
+	start := time.Now()
+	if m := r.ClusterMemberAttrSet; m != nil {
+		a.members.SetAttributes(m.Member_ID, m.GetMemberAttributes().GetName(), m.GetMemberAttributes().GetClientUrls())
+		a.observe(r, nil, start)
+		a.wait.Trigger(id, &apply.Result{})
+		return
+	}
+	if r.ClusterVersionSet != nil || r.DowngradeInfoSet != nil {
+		a.observe(r, nil, start)
+		a.wait.Trigger(id, &apply.Result{})
+		return
+	}
+	res := a.applier.Apply(context.Background(), r)
+	a.observe(r, res.Err, start)
+	a.wait.Trigger(id, res)
+}
+
+// request is e's InternalRaftRequest and its ID. When this member proposed
+// e and still waits for it, that is the request as proposed, which e's data
+// is the marshalled form of: decoding it again would only copy it (and the
+// decode differs from it only where proto3 cannot tell an empty field from
+// an absent one, which the applier does not either).
+func (a *applyLoop) request(e *raftpb.Entry) (*pb.InternalRaftRequest, uint64) {
+	if id, ok := requestID(e.Data); ok {
+		if r := a.wait.Request(id); r != nil {
+			return r, id
+		}
+	}
+	r := new(pb.InternalRaftRequest)
 	if err := r.UnmarshalVT(e.Data); err != nil {
 		a.lg.Panic("failed to unmarshal raft request", zap.Uint64("index", e.GetIndex()), zap.Error(err))
 	}
@@ -119,21 +148,7 @@ func (a *applyLoop) applyNormal(e *raftpb.Entry) {
 	if r.Header != nil {
 		id = r.Header.ID
 	}
-	start := time.Now()
-	if m := r.ClusterMemberAttrSet; m != nil {
-		a.members.SetAttributes(m.Member_ID, m.GetMemberAttributes().GetName(), m.GetMemberAttributes().GetClientUrls())
-		a.observe(&r, nil, start)
-		a.wait.Trigger(id, &apply.Result{})
-		return
-	}
-	if r.ClusterVersionSet != nil || r.DowngradeInfoSet != nil {
-		a.observe(&r, nil, start)
-		a.wait.Trigger(id, &apply.Result{})
-		return
-	}
-	res := a.applier.Apply(context.Background(), &r)
-	a.observe(&r, res.Err, start)
-	a.wait.Trigger(id, res)
+	return r, id
 }
 
 // observe records the apply of r, begun at start: a compacted revision is

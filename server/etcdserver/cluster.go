@@ -223,7 +223,7 @@ func (s *EtcdServer) isLearnerReady(ctx context.Context, id uint64) error {
 func (s *EtcdServer) configure(ctx context.Context, cc *raftpb.ConfChange) ([]membership.Member, error) {
 	id := s.reqIDs.Next()
 	cc.Id = proto.Uint64(id)
-	ch := s.wait.Register(id)
+	ch := s.wait.Register(id, nil)
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ReqTimeout())
 	defer cancel()
 	var perr error

@@ -216,11 +216,13 @@ func (s *EtcdServer) Start() {
 // publish records this member's name and client URLs through raft, as
 // etcd does; the server is ready once that has been applied.
 func (s *EtcdServer) publish() {
-	req := &pb.InternalRaftRequest{ClusterMemberAttrSet: &membershippb.ClusterMemberAttrSetRequest{
-		Member_ID:        s.id,
-		MemberAttributes: &membershippb.Attributes{Name: s.cfg.Name, ClientUrls: s.cfg.ClientURLs},
-	}}
 	for {
+		// A new request each attempt: proposing sets its header, and the
+		// apply loop may still be reading an earlier attempt's.
+		req := &pb.InternalRaftRequest{ClusterMemberAttrSet: &membershippb.ClusterMemberAttrSetRequest{
+			Member_ID:        s.id,
+			MemberAttributes: &membershippb.Attributes{Name: s.cfg.Name, ClientUrls: s.cfg.ClientURLs},
+		}}
 		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ReqTimeout())
 		_, err := s.propose(ctx, req)
 		cancel()
@@ -327,7 +329,8 @@ func (s *EtcdServer) proposeOnce(ctx context.Context, r *pb.InternalRaftRequest)
 	if max := s.cfg.MaxRequestBytes; max > 0 && uint64(len(data)) > uint64(max) && max < math.MaxInt32 {
 		return nil, errs.ErrRequestTooLarge
 	}
-	ch := s.wait.Register(id)
+	// The apply loop takes r itself rather than decoding data again.
+	ch := s.wait.Register(id, r)
 	// A pooled timer rather than a context with a deadline: that context,
 	// its timer, its done channel and its registration with the parent
 	// were five allocations of each put.
@@ -346,6 +349,7 @@ func (s *EtcdServer) proposeOnce(ctx context.Context, r *pb.InternalRaftRequest)
 	defer s.m.proposalsPending.Dec()
 	select {
 	case x := <-ch:
+		s.wait.Recycle(ch)
 		res, _ := x.(*apply.Result)
 		if res == nil {
 			return nil, errs.ErrStopped

@@ -4,23 +4,56 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
 )
 
-// waitRegistry hands apply results to the RPC waiting on a request ID.
+// waitRegistry hands apply results to the RPC waiting on a request ID,
+// and the apply loop the request itself when this member proposed it.
 type waitRegistry struct {
 	mu sync.Mutex
-	m  map[uint64]chan any
+	m  map[uint64]waiter
+	// free are result channels handed back empty by Recycle.
+	free []chan any
 }
 
-func newWaitRegistry() *waitRegistry { return &waitRegistry{m: map[uint64]chan any{}} }
+// waiter is a registered request: its result channel and, for an
+// InternalRaftRequest, the request as proposed.
+type waiter struct {
+	ch  chan any
+	req *pb.InternalRaftRequest
+}
 
-// Register returns the channel that will receive id's result.
-func (w *waitRegistry) Register(id uint64) <-chan any {
-	ch := make(chan any, 1)
+// maxFreeWaitChans bounds the recycled result channels kept.
+const maxFreeWaitChans = 1024
+
+func newWaitRegistry() *waitRegistry { return &waitRegistry{m: map[uint64]waiter{}} }
+
+// Register returns the channel that will receive id's result. req, when
+// not nil, is the request whose marshalled bytes are proposed under id; it
+// must not change until id is triggered.
+func (w *waitRegistry) Register(id uint64, req *pb.InternalRaftRequest) chan any {
 	w.mu.Lock()
-	w.m[id] = ch
+	var ch chan any
+	if n := len(w.free); n > 0 {
+		ch = w.free[n-1]
+		w.free = w.free[:n-1]
+	} else {
+		ch = make(chan any, 1)
+	}
+	w.m[id] = waiter{ch: ch, req: req}
 	w.mu.Unlock()
 	return ch
+}
+
+// Recycle takes back a channel from Register once its one result has been
+// received: nothing else sends on it.
+func (w *waitRegistry) Recycle(ch chan any) {
+	w.mu.Lock()
+	if len(w.free) < maxFreeWaitChans {
+		w.free = append(w.free, ch)
+	}
+	w.mu.Unlock()
 }
 
 // Waiting tells whether id is registered and not triggered yet.
@@ -31,14 +64,22 @@ func (w *waitRegistry) Waiting(id uint64) bool {
 	return ok
 }
 
+// Request is the request registered under id, if id is still waiting.
+func (w *waitRegistry) Request(id uint64) *pb.InternalRaftRequest {
+	w.mu.Lock()
+	r := w.m[id].req
+	w.mu.Unlock()
+	return r
+}
+
 // Trigger delivers x to id's waiter, if any, and forgets id.
 func (w *waitRegistry) Trigger(id uint64, x any) {
 	w.mu.Lock()
-	ch, ok := w.m[id]
+	wt, ok := w.m[id]
 	delete(w.m, id)
 	w.mu.Unlock()
 	if ok {
-		ch <- x
+		wt.ch <- x
 	}
 }
 
