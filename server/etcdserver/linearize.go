@@ -38,6 +38,7 @@ type linearizer struct {
 
 	mu       sync.Mutex
 	notifier *readNotifier
+	stopped  bool // the notifier is closed with ErrStopped for good
 	wakec    chan struct{}
 	stopc    <-chan struct{}
 
@@ -53,6 +54,9 @@ func newLinearizer(readc chan<- []byte, rs <-chan raft.ReadState, applied *index
 }
 
 // Wait returns once every write committed before the call is applied.
+// (Stopping closes the notifier rather than Wait selecting on stopc: the
+// readers of a round all wake at once, and each would take the lock of
+// every channel it selected on.)
 func (l *linearizer) Wait(ctx context.Context) error {
 	l.mu.Lock()
 	n := l.notifier
@@ -66,12 +70,11 @@ func (l *linearizer) Wait(ctx context.Context) error {
 		return n.err
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-l.stopc:
-		return errs.ErrStopped
 	}
 }
 
 func (l *linearizer) run() {
+	defer l.stop()
 	for {
 		select {
 		case <-l.wakec:
@@ -79,10 +82,25 @@ func (l *linearizer) run() {
 			return
 		}
 		l.mu.Lock()
+		if l.stopped {
+			l.mu.Unlock()
+			return
+		}
 		n := l.notifier
 		l.notifier = newReadNotifier()
 		l.mu.Unlock()
 		n.notify(l.round())
+	}
+}
+
+// stop fails the readers waiting for the next round, and every later
+// reader, with ErrStopped. (A round in flight ends with ErrStopped too.)
+func (l *linearizer) stop() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.stopped {
+		l.stopped = true
+		l.notifier.notify(errs.ErrStopped)
 	}
 }
 

@@ -54,6 +54,7 @@ type EtcdServer struct {
 	applied *indexWait
 	reqIDs  *idGenerator
 	timers  timerPool
+	reqs    requestPool
 
 	g         group
 	readyc    chan struct{}
@@ -263,6 +264,8 @@ func (s *EtcdServer) Err() <-chan error { return s.errc }
 func (s *EtcdServer) Close() {
 	s.closeOnce.Do(func() {
 		close(s.stopc)
+		s.wait.Stop()
+		s.reads.stop()
 		s.cluster.tr.Close()
 		s.primary.Stop()
 		s.raft.stop()
@@ -321,7 +324,10 @@ func (s *EtcdServer) propose(ctx context.Context, r *pb.InternalRaftRequest) (*a
 
 func (s *EtcdServer) proposeOnce(ctx context.Context, r *pb.InternalRaftRequest) (*apply.Result, error) {
 	id := s.reqIDs.Next()
-	r.Header = &pb.RequestHeader{ID: id}
+	if r.Header == nil {
+		r.Header = new(pb.RequestHeader)
+	}
+	r.Header.ID = id
 	data, err := r.MarshalVT()
 	if err != nil {
 		return nil, err
@@ -347,20 +353,21 @@ func (s *EtcdServer) proposeOnce(ctx context.Context, r *pb.InternalRaftRequest)
 	}
 	s.m.proposalsPending.Inc()
 	defer s.m.proposalsPending.Dec()
+	// Not stopc: stopping triggers every waiter with nil instead, because
+	// the results of a batch wake its proposers together and each would
+	// take the lock of every channel it selected on.
 	select {
 	case x := <-ch:
-		s.wait.Recycle(ch)
 		res, _ := x.(*apply.Result)
 		if res == nil {
 			return nil, errs.ErrStopped
 		}
+		s.wait.Recycle(ch)
 		return res, res.Err
 	case <-timeout.C:
 		return s.abandon(id, errs.ErrTimeout)
 	case <-ctx.Done():
 		return s.abandon(id, ctxErr(ctx))
-	case <-s.stopc:
-		return nil, errs.ErrStopped
 	}
 }
 

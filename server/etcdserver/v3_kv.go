@@ -42,7 +42,10 @@ func (s *EtcdServer) checkSlowRead(prefix string, took time.Duration, err error)
 
 // Put writes through raft.
 func (s *EtcdServer) Put(ctx context.Context, r *pb.PutRequest) (*pb.PutResponse, error) {
-	res, err := s.propose(ctx, &pb.InternalRaftRequest{Put: r})
+	pr := s.reqs.get()
+	pr.r.Put = r
+	res, err := s.propose(ctx, &pr.r)
+	s.reqs.release(pr, res)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +54,10 @@ func (s *EtcdServer) Put(ctx context.Context, r *pb.PutRequest) (*pb.PutResponse
 
 // DeleteRange writes through raft.
 func (s *EtcdServer) DeleteRange(ctx context.Context, r *pb.DeleteRangeRequest) (*pb.DeleteRangeResponse, error) {
-	res, err := s.propose(ctx, &pb.InternalRaftRequest{DeleteRange: r})
+	pr := s.reqs.get()
+	pr.r.DeleteRange = r
+	res, err := s.propose(ctx, &pr.r)
+	s.reqs.release(pr, res)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +98,10 @@ func (s *EtcdServer) Txn(ctx context.Context, r *pb.TxnRequest) (*pb.TxnResponse
 		s.m.observeRequest(reqReadonlyTxn, err == nil, took)
 		return resp, err
 	}
-	res, err := s.propose(ctx, &pb.InternalRaftRequest{Txn: r})
+	pr := s.reqs.get()
+	pr.r.Txn = r
+	res, err := s.propose(ctx, &pr.r)
+	s.reqs.release(pr, res)
 	if err != nil {
 		return nil, err
 	}

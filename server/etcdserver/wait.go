@@ -6,6 +6,8 @@ import (
 	"time"
 
 	pb "github.com/etcdgo/etcd/api/v3/etcdserverpb"
+
+	"github.com/etcdgo/etcd/server/v3/etcdserver/apply"
 )
 
 // waitRegistry hands apply results to the RPC waiting on a request ID,
@@ -15,6 +17,8 @@ type waitRegistry struct {
 	m  map[uint64]waiter
 	// free are result channels handed back empty by Recycle.
 	free []chan any
+	// stopped: every waiter got nil, and later ones get it at once.
+	stopped bool
 }
 
 // waiter is a registered request: its result channel and, for an
@@ -41,9 +45,24 @@ func (w *waitRegistry) Register(id uint64, req *pb.InternalRaftRequest) chan any
 	} else {
 		ch = make(chan any, 1)
 	}
-	w.m[id] = waiter{ch: ch, req: req}
+	if w.stopped {
+		ch <- nil
+	} else {
+		w.m[id] = waiter{ch: ch, req: req}
+	}
 	w.mu.Unlock()
 	return ch
+}
+
+// Stop triggers every waiter, present and future, with nil.
+func (w *waitRegistry) Stop() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stopped = true
+	for id, wt := range w.m {
+		delete(w.m, id)
+		wt.ch <- nil // buffered, and nothing was sent on it yet
+	}
 }
 
 // Recycle takes back a channel from Register once its one result has been
@@ -160,4 +179,39 @@ func (tp *timerPool) get(d time.Duration) *time.Timer {
 func (tp *timerPool) put(t *time.Timer) {
 	t.Stop()
 	tp.p.Put(t)
+}
+
+// requestPool recycles the InternalRaftRequest, with its header, of the
+// writes clients send most: Put, DeleteRange and Txn.
+type requestPool struct{ p sync.Pool }
+
+// pooledRequest is a request and the header it points to.
+type pooledRequest struct {
+	r   pb.InternalRaftRequest
+	hdr pb.RequestHeader
+}
+
+// get returns an empty request whose header is set.
+func (rp *requestPool) get() *pooledRequest {
+	pr, _ := rp.p.Get().(*pooledRequest)
+	if pr == nil {
+		pr = new(pooledRequest)
+	}
+	pr.r.Header = &pr.hdr
+	return pr
+}
+
+// release takes pr back once proposing it returned res. Only a delivered
+// result (not nil) says that nothing holds pr any longer: the apply loop
+// hands the result over after its last use of the request, and the waiter
+// registry forgets the request first. A proposal abandoned or refused
+// before that may still be applied from pr, so pr is left to the garbage
+// collector.
+func (rp *requestPool) release(pr *pooledRequest, res *apply.Result) {
+	if res == nil {
+		return
+	}
+	pr.r.Put, pr.r.DeleteRange, pr.r.Txn = nil, nil, nil
+	pr.hdr.ID = 0
+	rp.p.Put(pr)
 }
