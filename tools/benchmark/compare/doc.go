@@ -11,11 +11,11 @@
 // the same flags drives both servers.
 //
 // Per workload and cluster size the table gives requests/s of both and
-// their ratio, p99 latency of both (each the median of the rounds: 3 by
+// their ratio, p99 latency of both (each the median of the rounds: 5 by
 // default, -rounds N), the peak RSS (VmHWM of the largest member) of both,
 // and the database size of both.
 //
-//	go run ./tools/benchmark/compare          # ~11 minutes on 2 cores
+//	go run ./tools/benchmark/compare          # ~12.5 minutes on 2 cores
 //	go run ./tools/benchmark/compare -quick   # ~3 minutes
 //	go run ./tools/benchmark/compare -quick -profile /tmp/etcd-profiles
 //

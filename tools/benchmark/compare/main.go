@@ -38,7 +38,7 @@ func main() {
 	var o options
 	sizes := flag.String("sizes", "1,3", "cluster sizes to compare, comma separated")
 	flag.BoolVar(&o.quick, "quick", false, "small totals and one round (~3 minutes)")
-	flag.IntVar(&o.rounds, "rounds", 0, "runs of each server per workload (default 3, -quick 1)")
+	flag.IntVar(&o.rounds, "rounds", 0, "runs of each server per workload (default 5, -quick 1)")
 	flag.StringVar(&o.only, "only", "", "run only workloads whose name contains this")
 	flag.StringVar(&o.repo, "repo", "", "repository root (default: the go.work above the working directory)")
 	flag.StringVar(&o.etcdBin, "etcd-binary", "", "use this reference etcd binary instead of building v3.7.3")
@@ -57,7 +57,7 @@ func main() {
 		o.sizes = append(o.sizes, n)
 	}
 	if o.rounds <= 0 {
-		o.rounds = 3
+		o.rounds = 5
 		if o.quick {
 			o.rounds = 1
 		}
