@@ -19,10 +19,7 @@ import (
 // request.
 func TestApplyTakesProposedRequest(t *testing.T) {
 	s := newUnstartedServer(t)
-	next := s.apply.appliedIndex.Load() + 1
-	if ci := s.ci.Index(); ci >= next {
-		next = ci + 1
-	}
+	next := nextApplyIndex(s)
 	apply1 := func(id uint64, proposed *pb.InternalRaftRequest) *apply.Result {
 		t.Helper()
 		entry := &pb.InternalRaftRequest{Header: &pb.RequestHeader{ID: id}, Put: &pb.PutRequest{Key: []byte("k"), Value: []byte("from the entry")}}

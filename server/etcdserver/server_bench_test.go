@@ -66,24 +66,38 @@ func newStartedServer(b *testing.B) *EtcdServer {
 	return s
 }
 
+// benchPuts are benchKeySpace puts of benchValue (request i has ID i+1)
+// and their marshalled entry data.
+func benchPuts(b *testing.B) ([]*pb.InternalRaftRequest, [][]byte) {
+	reqs := make([]*pb.InternalRaftRequest, benchKeySpace)
+	datas := make([][]byte, benchKeySpace)
+	for i := range datas {
+		reqs[i] = &pb.InternalRaftRequest{Header: &pb.RequestHeader{ID: uint64(i + 1)}, Put: &pb.PutRequest{Key: benchKey(i), Value: benchValue}}
+		var err error
+		if datas[i], err = reqs[i].MarshalVT(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return reqs, datas
+}
+
+// nextApplyIndex is the index of the next entry s's apply loop takes.
+func nextApplyIndex(s *EtcdServer) uint64 {
+	next := s.apply.appliedIndex.Load() + 1
+	if ci := s.ci.Index(); ci >= next {
+		next = ci + 1
+	}
+	return next
+}
+
 // BenchmarkApplyEntryPut is the apply of one committed entry carrying a
 // Put of a 256-byte value: decoding the InternalRaftRequest, the applier's
 // handler table and middleware, the mvcc write transaction, the
 // consistent index and the hand-off to the waiting RPC.
 func BenchmarkApplyEntryPut(b *testing.B) {
 	s := newUnstartedServer(b)
-	datas := make([][]byte, benchKeySpace)
-	for i := range datas {
-		r := &pb.InternalRaftRequest{Header: &pb.RequestHeader{ID: uint64(i + 1)}, Put: &pb.PutRequest{Key: benchKey(i), Value: benchValue}}
-		var err error
-		if datas[i], err = r.MarshalVT(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	next := s.apply.appliedIndex.Load() + 1
-	if ci := s.ci.Index(); ci >= next {
-		next = ci + 1
-	}
+	_, datas := benchPuts(b)
+	next := nextApplyIndex(s)
 	e := &raftpb.Entry{Term: proto.Uint64(1), Type: raftpb.EntryNormal.Enum()}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -105,19 +119,8 @@ func BenchmarkApplyEntryPut(b *testing.B) {
 // waiting channel.
 func BenchmarkApplyEntryPutProposed(b *testing.B) {
 	s := newUnstartedServer(b)
-	reqs := make([]*pb.InternalRaftRequest, benchKeySpace)
-	datas := make([][]byte, benchKeySpace)
-	for i := range datas {
-		reqs[i] = &pb.InternalRaftRequest{Header: &pb.RequestHeader{ID: uint64(i + 1)}, Put: &pb.PutRequest{Key: benchKey(i), Value: benchValue}}
-		var err error
-		if datas[i], err = reqs[i].MarshalVT(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	next := s.apply.appliedIndex.Load() + 1
-	if ci := s.ci.Index(); ci >= next {
-		next = ci + 1
-	}
+	reqs, datas := benchPuts(b)
+	next := nextApplyIndex(s)
 	e := &raftpb.Entry{Term: proto.Uint64(1), Type: raftpb.EntryNormal.Enum()}
 	b.ReportAllocs()
 	b.ResetTimer()
