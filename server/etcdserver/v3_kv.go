@@ -40,12 +40,20 @@ func (s *EtcdServer) checkSlowRead(prefix string, took time.Duration, err error)
 	}
 }
 
-// Put writes through raft.
-func (s *EtcdServer) Put(ctx context.Context, r *pb.PutRequest) (*pb.PutResponse, error) {
+// proposeWrite proposes a client's write on a pooled InternalRaftRequest,
+// into which set puts the write, and takes the request back once its
+// result is delivered.
+func (s *EtcdServer) proposeWrite(ctx context.Context, set func(*pb.InternalRaftRequest)) (*apply.Result, error) {
 	pr := s.reqs.get()
-	pr.r.Put = r
+	set(&pr.r)
 	res, err := s.propose(ctx, &pr.r)
 	s.reqs.release(pr, res)
+	return res, err
+}
+
+// Put writes through raft.
+func (s *EtcdServer) Put(ctx context.Context, r *pb.PutRequest) (*pb.PutResponse, error) {
+	res, err := s.proposeWrite(ctx, func(ir *pb.InternalRaftRequest) { ir.Put = r })
 	if err != nil {
 		return nil, err
 	}
@@ -54,10 +62,7 @@ func (s *EtcdServer) Put(ctx context.Context, r *pb.PutRequest) (*pb.PutResponse
 
 // DeleteRange writes through raft.
 func (s *EtcdServer) DeleteRange(ctx context.Context, r *pb.DeleteRangeRequest) (*pb.DeleteRangeResponse, error) {
-	pr := s.reqs.get()
-	pr.r.DeleteRange = r
-	res, err := s.propose(ctx, &pr.r)
-	s.reqs.release(pr, res)
+	res, err := s.proposeWrite(ctx, func(ir *pb.InternalRaftRequest) { ir.DeleteRange = r })
 	if err != nil {
 		return nil, err
 	}
@@ -98,10 +103,7 @@ func (s *EtcdServer) Txn(ctx context.Context, r *pb.TxnRequest) (*pb.TxnResponse
 		s.m.observeRequest(reqReadonlyTxn, err == nil, took)
 		return resp, err
 	}
-	pr := s.reqs.get()
-	pr.r.Txn = r
-	res, err := s.propose(ctx, &pr.r)
-	s.reqs.release(pr, res)
+	res, err := s.proposeWrite(ctx, func(ir *pb.InternalRaftRequest) { ir.Txn = r })
 	if err != nil {
 		return nil, err
 	}

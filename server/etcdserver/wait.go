@@ -182,7 +182,7 @@ func (tp *timerPool) put(t *time.Timer) {
 }
 
 // requestPool recycles the InternalRaftRequest, with its header, of the
-// writes clients send most: Put, DeleteRange and Txn.
+// writes clients send most (see proposeWrite).
 type requestPool struct{ p sync.Pool }
 
 // pooledRequest is a request and the header it points to.
@@ -203,15 +203,16 @@ func (rp *requestPool) get() *pooledRequest {
 
 // release takes pr back once proposing it returned res. Only a delivered
 // result (not nil) says that nothing holds pr any longer: the apply loop
-// hands the result over after its last use of the request, and the waiter
-// registry forgets the request first. A proposal abandoned or refused
-// before that may still be applied from pr, so pr is left to the garbage
-// collector.
+// hands the result over after its last use of the request and the waiter
+// registry forgets the request first, and a proposal raft refused is
+// answered without ever entering the log. A proposal abandoned (timed out,
+// canceled, stopped) may still be applied from pr, so pr is left to the
+// garbage collector.
 func (rp *requestPool) release(pr *pooledRequest, res *apply.Result) {
 	if res == nil {
 		return
 	}
-	pr.r.Put, pr.r.DeleteRange, pr.r.Txn = nil, nil, nil
-	pr.hdr.ID = 0
+	pr.r = pb.InternalRaftRequest{}
+	pr.hdr = pb.RequestHeader{}
 	rp.p.Put(pr)
 }
