@@ -45,7 +45,7 @@ var workloads = []workload{
 		args: "--conns=16 --clients=256 range foo --consistency=s --total=%d"},
 	{name: "txn-put 16x256", op: "txn-put", total: 60000, quick: 15000,
 		args: "--conns=16 --clients=256 txn-put --key-size=8 --val-size=256 --key-space-size=100000 --total=%d"},
-	{name: "watch 1000 watchers", op: "watch-put", total: 500, quick: 150,
+	{name: "watch 1000 watchers", op: "watch-put", total: 1000, quick: 150,
 		args: "--conns=2 --clients=2 watch --streams=10 --watch-per-stream=100 --watched-key-total=1 --put-total=%d"},
 	{name: "lease keepalive 10000 leases", op: "lease-keepalive", total: 40000, quick: 15000,
 		args: "--conns=16 --clients=10000 lease-keepalive --total=%d"},
