@@ -54,11 +54,30 @@ func checkTxn(r *pb.TxnRequest, maxOps int) error {
 			}
 		}
 	}
-	if _, _, err := checkIntervals(r.Success); err != nil {
-		return err
+	for _, ops := range [][]*pb.RequestOp{r.Success, r.Failure} {
+		if !mayConflict(ops) {
+			continue
+		}
+		if _, _, err := checkIntervals(ops); err != nil {
+			return err
+		}
 	}
-	_, _, err := checkIntervals(r.Failure)
-	return err
+	return nil
+}
+
+// mayConflict reports whether a branch could put a key twice or put a key
+// it deletes: one op cannot, unless it is a txn (whose branches are
+// checked with it). Most txns are one op, and checkIntervals allocates.
+func mayConflict(ops []*pb.RequestOp) bool {
+	if len(ops) > 1 {
+		return true
+	}
+	for _, op := range ops {
+		if _, ok := op.Request.(*pb.RequestOp_RequestTxn); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func checkOp(op *pb.RequestOp, maxOps int) error {

@@ -41,12 +41,33 @@ func TestCheckTxn(t *testing.T) {
 		{"nested delete outer put", []*pb.RequestOp{txn([]*pb.RequestOp{del("a", "")}, nil), put("a")}, rpctypes.ErrGRPCDuplicateKey},
 		{"too many", []*pb.RequestOp{put("1"), put("2"), put("3"), put("4"), put("5")}, rpctypes.ErrGRPCTooManyOps},
 		{"empty key", []*pb.RequestOp{put("")}, rpctypes.ErrGRPCEmptyKey},
+		{"one put", []*pb.RequestOp{put("a")}, nil},
+		{"one delete", []*pb.RequestOp{del("a", "\x00")}, nil},
+		{"lone nested with duplicate", []*pb.RequestOp{txn([]*pb.RequestOp{put("a"), put("a")}, nil)}, rpctypes.ErrGRPCDuplicateKey},
+		{"lone nested put in its delete", []*pb.RequestOp{txn(nil, []*pb.RequestOp{del("a", "c"), put("b")})}, rpctypes.ErrGRPCDuplicateKey},
+		{"twice nested with duplicate", []*pb.RequestOp{txn([]*pb.RequestOp{txn([]*pb.RequestOp{put("a")}, nil), put("a")}, nil)}, rpctypes.ErrGRPCDuplicateKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := checkTxn(&pb.TxnRequest{Success: tt.ops}, 4); got != tt.want {
 				t.Fatalf("checkTxn = %v, want %v", got, tt.want)
 			}
+			if got := checkTxn(&pb.TxnRequest{Failure: tt.ops}, 4); got != tt.want {
+				t.Fatalf("checkTxn of the failure branch = %v, want %v", got, tt.want)
+			}
 		})
+	}
+}
+
+// TestCheckTxnOneOpAllocs: the usual txn, one op per branch, is checked
+// without allocating.
+func TestCheckTxnOneOpAllocs(t *testing.T) {
+	r := &pb.TxnRequest{Success: []*pb.RequestOp{put("a")}, Failure: []*pb.RequestOp{del("a", "")}}
+	if n := testing.AllocsPerRun(100, func() {
+		if err := checkTxn(r, 128); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Fatalf("checkTxn of a one-op txn: %v allocations, want 0", n)
 	}
 }
