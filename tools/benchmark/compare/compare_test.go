@@ -87,3 +87,39 @@ func TestAggregateAndTable(t *testing.T) {
 		})
 	}
 }
+
+func TestMisses(t *testing.T) {
+	res := func(rps, p99 float64, rss int64) result { return result{rps: rps, p99: p99, rss: rss, ok: 1, runs: 1} }
+	put := workload{name: "put", minRatio: 1.3}
+	rng := workload{name: "range"}
+	tests := []struct {
+		name string
+		rows []row
+		want []string
+	}{
+		{name: "all met", rows: []row{
+			{size: 1, workload: put, ours: res(130, 0.010, 10), etcd: res(100, 0.010, 10)},
+			{size: 3, workload: rng, ours: res(100, 0.009, 9), etcd: res(100, 0.010, 10)},
+		}},
+		{name: "put below its own target", rows: []row{{size: 1, workload: put, ours: res(129, 0.01, 1), etcd: res(100, 0.01, 1)}},
+			want: []string{"1-member put: ratio 1.29 < 1.30"}},
+		{name: "range below parity", rows: []row{{size: 3, workload: rng, ours: res(99, 0.01, 1), etcd: res(100, 0.01, 1)}},
+			want: []string{"3-member range: ratio 0.99 < 1.00"}},
+		{name: "p99 and RSS", rows: []row{{size: 1, workload: rng, ours: res(200, 0.0376, 2<<20), etcd: res(100, 0.0374, 1<<20)}},
+			want: []string{"1-member range: p99 37.6ms > 37.4ms", "1-member range: peak RSS 2.0MiB > 1.0MiB"}},
+		{name: "no result", rows: []row{{size: 1, workload: rng, ours: result{runs: 1}, etcd: res(100, 0.01, 1)}},
+			want: []string{"1-member range: no result"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := misses(tt.rows); !slices.Equal(got, tt.want) {
+				t.Fatalf("misses = %q, want %q", got, tt.want)
+			}
+			var b bytes.Buffer
+			writeTargets(&b, tt.rows)
+			if len(tt.want) == 0 && !strings.Contains(b.String(), "all met") {
+				t.Fatalf("writeTargets:\n%s", b.String())
+			}
+		})
+	}
+}

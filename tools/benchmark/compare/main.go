@@ -167,6 +167,7 @@ func compare(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "\netcd-go vs etcd %s (%d round(s) each, interleaved; %s on %d CPUs; %s)\n\n",
 		refVersion, o.rounds, mode(o.quick), numCPU(), time.Since(start).Round(time.Second))
 	writeTable(stdout, rows)
+	writeTargets(stdout, rows)
 	fmt.Fprintln(stdout, "\nWorkloads (benchmark --endpoints=<members> ARGS):")
 	for _, w := range workloads {
 		if o.only == "" || strings.Contains(w.name, o.only) {

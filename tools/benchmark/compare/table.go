@@ -46,6 +46,42 @@ func writeTable(w io.Writer, rows []row) {
 	}
 }
 
+// misses lists the targets the rows miss: a throughput ratio below the
+// workload's target, a p99 or a peak RSS above etcd's, or no result.
+func misses(rows []row) []string {
+	var out []string
+	for _, r := range rows {
+		name := fmt.Sprintf("%d-member %s", r.size, r.workload.name)
+		if r.ours.ok == 0 || r.etcd.ok == 0 {
+			out = append(out, name+": no result")
+			continue
+		}
+		if x := r.ours.rps / r.etcd.rps; x < r.workload.target() {
+			out = append(out, fmt.Sprintf("%s: ratio %.2f < %.2f", name, x, r.workload.target()))
+		}
+		if r.ours.p99 > r.etcd.p99 {
+			out = append(out, fmt.Sprintf("%s: p99 %s > %s", name, ms(r.ours), ms(r.etcd)))
+		}
+		if r.ours.rss > r.etcd.rss {
+			out = append(out, fmt.Sprintf("%s: peak RSS %s > %s", name, mib(r.ours.ok, r.ours.rss), mib(r.etcd.ok, r.etcd.rss)))
+		}
+	}
+	return out
+}
+
+// writeTargets prints whether every row meets its targets.
+func writeTargets(w io.Writer, rows []row) {
+	m := misses(rows)
+	if len(m) == 0 {
+		fmt.Fprintln(w, "\nTargets (ratio >= 1.0, >= 1.3 for the 256-client put; p99 and peak RSS <= etcd's): all met")
+		return
+	}
+	fmt.Fprintf(w, "\nTargets (ratio >= 1.0, >= 1.3 for the 256-client put; p99 and peak RSS <= etcd's): %d missed\n", len(m))
+	for _, s := range m {
+		fmt.Fprintln(w, "  "+s)
+	}
+}
+
 func rate(r result) string {
 	if r.ok == 0 {
 		return "err"
