@@ -123,3 +123,34 @@ func TestMisses(t *testing.T) {
 		})
 	}
 }
+
+func TestP99Wins(t *testing.T) {
+	lat := func(p99 float64) sample {
+		lats := make([]float64, 100)
+		for i := range lats {
+			lats[i] = p99
+		}
+		return sample{stats: report.Stats{Lats: lats}}
+	}
+	failed := sample{err: errors.New("boom")}
+	tests := []struct {
+		name       string
+		ours, etcd []sample
+		want       pairs
+	}{
+		{name: "all won", ours: []sample{lat(1), lat(2)}, etcd: []sample{lat(2), lat(3)}, want: pairs{2, 2}},
+		{name: "tie is a win", ours: []sample{lat(2)}, etcd: []sample{lat(2)}, want: pairs{1, 1}},
+		// Medians taken apart would say ours lost (2.5 > 2.0); paired, it
+		// won the rounds in which both ran under the same conditions.
+		{name: "drift", ours: []sample{lat(1), lat(2), lat(3), lat(4)}, etcd: []sample{lat(1.5), lat(2.5), lat(3.5), lat(0.5)}, want: pairs{3, 4}},
+		{name: "failed rounds skipped", ours: []sample{failed, lat(1), lat(5)}, etcd: []sample{lat(1), failed, lat(4)}, want: pairs{0, 1}},
+		{name: "uneven", ours: []sample{lat(1)}, etcd: nil, want: pairs{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := p99Wins(tt.ours, tt.etcd); got != tt.want {
+				t.Fatalf("p99Wins = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}

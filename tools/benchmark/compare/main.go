@@ -161,7 +161,8 @@ func compare(ctx context.Context, o options, stdout, stderr io.Writer) error {
 					}
 				}
 			}
-			rows = append(rows, row{size: size, workload: w, ours: aggregate(res["ours"]), etcd: aggregate(res["etcd"])})
+			rows = append(rows, row{size: size, workload: w, ours: aggregate(res["ours"]), etcd: aggregate(res["etcd"]),
+				wins: p99Wins(res["ours"], res["etcd"])})
 		}
 	}
 	fmt.Fprintf(stdout, "\netcd-go vs etcd %s (%d round(s) each, interleaved; %s on %d CPUs; %s)\n\n",
@@ -286,6 +287,27 @@ func aggregate(ss []sample) result {
 	}
 	r.rps, r.p99 = median(rps), median(p99)
 	return r
+}
+
+// pairs counts the rounds both servers completed (round i of one against
+// round i of the other, run one after the other) and, of those, the
+// rounds in which ours had the lower or equal p99: a comparison that a
+// drift of the machine over the rounds does not skew, as it can skew two
+// medians taken apart.
+type pairs struct{ won, of int }
+
+func p99Wins(ours, etcd []sample) pairs {
+	var p pairs
+	for i := range min(len(ours), len(etcd)) {
+		if ours[i].err != nil || etcd[i].err != nil {
+			continue
+		}
+		p.of++
+		if ours[i].stats.Percentile(99) <= etcd[i].stats.Percentile(99) {
+			p.won++
+		}
+	}
+	return p
 }
 
 // median of xs (0 for none).

@@ -12,6 +12,8 @@ type row struct {
 	size       int
 	workload   workload
 	ours, etcd result
+	// wins is how many round pairs our p99 won.
+	wins pairs
 }
 
 func numCPU() int { return runtime.NumCPU() }
@@ -19,12 +21,12 @@ func numCPU() int { return runtime.NumCPU() }
 // writeTable prints the rows aligned in columns.
 func writeTable(w io.Writer, rows []row) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "members\tworkload\tours req/s\tetcd req/s\tratio\tours p99\tetcd p99\tours RSS\tetcd RSS\tours db\tetcd db\t")
+	fmt.Fprintln(tw, "members\tworkload\tours req/s\tetcd req/s\tratio\tours p99\tetcd p99\tp99 wins\tours RSS\tetcd RSS\tours db\tetcd db\t")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\t%s\t%s\t\n",
 			r.size, r.workload.name,
 			rate(r.ours), rate(r.etcd), ratio(r.ours, r.etcd),
-			ms(r.ours), ms(r.etcd),
+			ms(r.ours), ms(r.etcd), r.wins.won, r.wins.of,
 			mib(r.ours.ok, r.ours.rss), mib(r.etcd.ok, r.etcd.rss),
 			mib(r.ours.ok, r.ours.db), mib(r.etcd.ok, r.etcd.db))
 	}

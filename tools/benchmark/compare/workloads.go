@@ -38,7 +38,7 @@ func (w workload) argv(quick bool) []string {
 // workloads sized to keep a full comparison under 15 minutes on 2 cores
 // (-quick: about 3 minutes).
 var workloads = []workload{
-	{name: "put 1 client", op: "put", total: 2000, quick: 500,
+	{name: "put 1 client", op: "put", total: 5000, quick: 500,
 		args: "--conns=1 --clients=1 put --key-size=8 --val-size=256 --sequential-keys --key-space-size=100000 --total=%d"},
 	{name: "put 16x256 val=256", op: "put", total: 60000, quick: 15000, minRatio: 1.3,
 		args: "--conns=16 --clients=256 put --key-size=8 --val-size=256 --sequential-keys --key-space-size=100000 --total=%d"},
