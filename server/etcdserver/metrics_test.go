@@ -38,12 +38,6 @@ func newMetricsServer(t *testing.T, reg prometheus.Registerer) *EtcdServer {
 	return s
 }
 
-// value is promtest.Value.
-func value(t *testing.T, g prometheus.Gatherer, name string, labels map[string]string) float64 {
-	t.Helper()
-	return promtest.Value(t, g, name, labels)
-}
-
 type want struct {
 	name   string
 	labels map[string]string
@@ -55,7 +49,7 @@ type want struct {
 func check(t *testing.T, g prometheus.Gatherer, wants []want) {
 	t.Helper()
 	for _, w := range wants {
-		got := value(t, g, w.name, w.labels)
+		got := promtest.Value(t, g, w.name, w.labels)
 		if (w.exact && got != w.min) || got < w.min {
 			t.Errorf("%s%v = %v, want %v%v", w.name, w.labels, got, map[bool]string{false: ">= ", true: ""}[w.exact], w.min)
 		}

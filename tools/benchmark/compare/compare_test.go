@@ -120,6 +120,9 @@ func TestMisses(t *testing.T) {
 			if len(tt.want) == 0 && !strings.Contains(b.String(), "all met") {
 				t.Fatalf("writeTargets:\n%s", b.String())
 			}
+			if h := "Targets (ratio >= 1.0, >= 1.3 for put 16x256 val=256; p99 and peak RSS <= etcd's)"; !strings.Contains(b.String(), h) {
+				t.Fatalf("writeTargets without %q:\n%s", h, b.String())
+			}
 		})
 	}
 }
